@@ -1,0 +1,159 @@
+"""SQLModel tables. Datetimes are stored timezone-aware (UTC); business dates are plain dates (Asia/Shanghai)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _ts(**kw: Any) -> Any:
+    return Field(default_factory=utcnow, sa_type=DateTime(timezone=True), **kw)
+
+
+class Unit(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(max_length=20, unique=True, index=True)
+    name: str = Field(max_length=100)
+    label: str = Field(max_length=50)
+    short_name: str = Field(max_length=10)
+    kind: str = Field(max_length=20)  # district | special | enforcement | division
+    enforces: bool = True
+    position: int = 0
+    number_format: Optional[str] = Field(default=None, max_length=100)  # None: the default format
+
+
+class User(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    username: str = Field(max_length=50, unique=True, index=True)
+    full_name: str = Field(max_length=50)
+    role: str = Field(max_length=20)
+    unit_id: Optional[int] = Field(default=None, foreign_key="unit.id", index=True)
+    password_hash: str = Field(max_length=200)
+    active: bool = True
+    created_at: dt.datetime = _ts()
+
+
+class Campaign(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    key: str = Field(max_length=50, unique=True)  # e.g. campaign_2023 (the catalog file's stem)
+    name: str = Field(max_length=200)
+    notice_number: str = Field(max_length=100)
+    issued_on: dt.date
+    starts_on: dt.date
+    ends_on: dt.date
+    phases: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    reporting_deadlines: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    active: bool = True
+
+
+class Category(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("campaign_id", "name"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    position: int
+    name: str = Field(max_length=100)
+    sub_products: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class CatalogTerm(SQLModel, table=True):
+    """Problem types and sources of a campaign's catalog."""
+
+    __tablename__ = "catalog_term"
+    __table_args__ = (UniqueConstraint("campaign_id", "kind", "name"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    kind: str = Field(max_length=20)  # problem_type | source
+    position: int
+    name: str = Field(max_length=100)
+    domain: Optional[str] = Field(default=None, max_length=20)  # production | circulation (problem types)
+
+
+class Enterprise(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    uscc: str = Field(max_length=18, unique=True, index=True)
+    name: str = Field(max_length=200, index=True)
+    address: str = Field(default="", max_length=500)
+    legal_rep: str = Field(default="", max_length=50)
+    phone: str = Field(default="", max_length=30)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    kind: str = Field(default="生产", max_length=10)  # 生产 | 销售 | 生产和销售
+    created_at: dt.datetime = _ts()
+    updated_at: dt.datetime = _ts()
+
+
+class HazardItem(SQLModel, table=True):
+    __tablename__ = "hazard_item"
+    __table_args__ = (
+        Index("ix_item_unit_state_id", "unit_id", "state", "id"),
+        Index("ix_item_unit_deadline", "unit_id", "deadline"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
+    category: str = Field(max_length=100, index=True)
+    sub_product: Optional[str] = Field(default=None, max_length=100)
+    problem_type: str = Field(max_length=100)
+    source: str = Field(max_length=100)
+    facts: str = Field(sa_type=Text)
+    found_on: dt.date = Field(index=True)
+    state: str = Field(max_length=20, index=True)
+    version: int = 1
+    deadline: Optional[dt.date] = Field(default=None, index=True)  # the current deadline; overdue is derived
+    case_deadline: Optional[dt.date] = None  # the 90-day decision deadline, kept while seized or transferred
+    state_since: dt.date  # business date of the last transition
+    measures: str = Field(default="", sa_type=Text)  # the latest rectification requirements (问题清单 整治措施)
+    handler_id: int = Field(foreign_key="user.id")  # 承办人 — the person responsible
+    created_at: dt.datetime = _ts()
+    updated_at: dt.datetime = _ts()
+
+
+class ItemEvent(SQLModel, table=True):
+    """Append-only history: one row per event fired on an item."""
+
+    __tablename__ = "item_event"
+    __table_args__ = (UniqueConstraint("item_id", "seq"), Index("ix_item_event_event_date", "event", "on_date"))
+    id: Optional[int] = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="hazard_item.id", index=True)
+    seq: int
+    event: str = Field(max_length=40)
+    from_state: Optional[str] = Field(default=None, max_length=20)
+    to_state: str = Field(max_length=20)
+    actor_id: int = Field(foreign_key="user.id")
+    actor_name: str = Field(max_length=50)
+    on_date: dt.date
+    at: dt.datetime = _ts()
+    input: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    document_id: Optional[int] = Field(default=None, foreign_key="document.id")
+
+
+class Document(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("unit_id", "kind", "year", "serial"), UniqueConstraint("number"))
+    id: Optional[int] = Field(default=None, primary_key=True)
+    item_id: Optional[int] = Field(default=None, foreign_key="hazard_item.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    kind: str = Field(max_length=40)
+    year: int
+    serial: int
+    number: str = Field(max_length=100)
+    snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    template_version: int = 1
+    sha256: Optional[str] = Field(default=None, max_length=64)
+    created_at: dt.datetime = _ts()
+
+
+class NumberSeries(SQLModel, table=True):
+    """The last number issued per (unit, document kind, year). Allocated inside the transition's transaction."""
+
+    __tablename__ = "number_series"
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True)
+    kind: str = Field(max_length=40, primary_key=True)
+    year: int = Field(primary_key=True)
+    last: int = 0

@@ -1,0 +1,137 @@
+"""The `hazardtrack` command line (DESIGN §7)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from sqlmodel import Session
+
+
+def _database():
+    from db.engine import open_database
+
+    return open_database()
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from db.setup import initialise
+
+    database = _database()
+    added = initialise(database)
+    if any(added.values()):
+        print("已初始化：" + "，".join(f"{k} +{v}" for k, v in added.items()))
+    else:
+        print("数据库已是最新，无需更改。")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from db.demo import load_demo
+    from db.setup import initialise
+
+    database = _database()
+    initialise(database)
+    summary = load_demo(database, seed=args.seed)
+    print(summary.describe())
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from db.accounts import create_user
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("密码：")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    database = _database()
+    with Session(database.writer) as session:
+        try:
+            user = create_user(session, username=args.username, password=password, role=args.role,
+                               unit=args.unit, full_name=args.name)
+        except ValueError as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            return 2
+        session.commit()
+        print(f"已创建用户 {user.username}（{user.role}）")
+    return 0
+
+
+def cmd_import_enterprises(args: argparse.Namespace) -> int:
+    from db.enterprises import import_enterprises
+    from workflow.enterprise_rows import format_errors
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"错误：找不到文件 {path}", file=sys.stderr)
+        return 2
+    database = _database()
+    with Session(database.writer) as session:
+        result = import_enterprises(session, path.name, path.read_bytes())
+        if not result.ok:
+            session.rollback()
+            print(f"导入失败，未导入任何企业。共 {len(result.errors)} 处错误：", file=sys.stderr)
+            print(format_errors(result.errors), file=sys.stderr)
+            return 1
+        session.commit()
+    print(f"已导入 {result.imported} 家企业。")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from web.app import create_app
+
+    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hazardtrack", description="重点工业产品质量安全隐患排查治理 案件管理系统")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="启动网站")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("init", help="迁移数据库并载入单位与专项行动目录（可重复运行）")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("demo", help="载入演示数据")
+    p.add_argument("--seed", type=int, default=2023)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("create-user", help="创建用户（密码从标准输入读取）")
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=["handler", "leader", "supervisor", "admin"])
+    p.add_argument("--unit", help="单位代码（如 310115）或全称")
+    p.add_argument("--name", help="姓名")
+    p.set_defaults(func=cmd_create_user)
+
+    p = sub.add_parser("import-enterprises", help="从 XLSX/CSV 导入企业（全部成功或全部不导入）")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_import_enterprises)
+
+    for extra in _EXTRA_COMMANDS:
+        extra(sub)
+    return parser
+
+
+# Commands defined in other modules register themselves here (reports, documents, backup, bench).
+_EXTRA_COMMANDS: list = []
+
+
+def main(argv: list[str] | None = None) -> int:
+    from web import cli_extra  # noqa: F401  (registers report/documents/backup/bench)
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
