@@ -59,3 +59,64 @@ def import_enterprises(session: Session, filename: str, data: bytes) -> ImportRe
         ],
     )
     return ImportResult(len(valid), [])
+
+
+# -- single records (registry pages and API) ---------------------------------------------------------------
+
+from workflow.actor import Actor  # noqa: E402
+from workflow.enterprise_rows import ENTERPRISE_KINDS  # noqa: E402
+from workflow.errors import Forbidden, InputInvalid, NotFound  # noqa: E402
+from workflow.fields import FieldSpec, clean  # noqa: E402
+from workflow.uscc import validate_uscc  # noqa: E402
+
+ENTERPRISE_FIELDS = (
+    FieldSpec("uscc", "统一社会信用代码", max_length=40),
+    FieldSpec("name", "企业名称", max_length=200),
+    FieldSpec("address", "住所", required=False, max_length=500),
+    FieldSpec("legal_rep", "法定代表人（负责人）", required=False, max_length=100),
+    FieldSpec("phone", "联系电话", required=False, max_length=30),
+    FieldSpec("kind", "企业类型", kind="choice", choices=tuple(ENTERPRISE_KINDS)),
+)
+
+
+def _clean_enterprise(raw) -> dict:
+    values = clean(ENTERPRISE_FIELDS, raw)
+    try:
+        values["uscc"] = validate_uscc(values["uscc"])
+    except ValueError as exc:
+        raise InputInvalid({"uscc": str(exc)}) from None
+    phone = values.get("phone") or ""
+    if phone and not all(c.isdigit() or c in "-+ " for c in phone):
+        raise InputInvalid({"phone": "联系电话只能包含数字、空格和 + -"})
+    return {k: (v or "") for k, v in values.items()}
+
+
+def create_enterprise(session: Session, actor: Actor, raw) -> Enterprise:
+    """A handler or leader adds an enterprise to their own unit's registry (flushes; the caller commits)."""
+    if actor.unit_id is None:
+        raise Forbidden("只有区局等执法单位的人员可以登记企业")
+    values = _clean_enterprise(raw)
+    if session.execute(select(Enterprise.id).where(Enterprise.uscc == values["uscc"])).first():
+        raise InputInvalid({"uscc": f"{values['uscc']} 已在企业库中"})
+    enterprise = Enterprise(**values, unit_id=actor.unit_id)
+    session.add(enterprise)
+    session.flush()
+    return enterprise
+
+
+def update_enterprise(session: Session, actor: Actor, enterprise_id: int, raw) -> Enterprise:
+    enterprise = session.get(Enterprise, enterprise_id)
+    if enterprise is None or not actor.can_see_unit(enterprise.unit_id):
+        raise NotFound("企业不存在或无权查看")
+    if actor.unit_id != enterprise.unit_id:
+        raise Forbidden("只能修改本单位的企业")
+    values = _clean_enterprise(raw)
+    if values["uscc"] != enterprise.uscc and session.execute(
+            select(Enterprise.id).where(Enterprise.uscc == values["uscc"])).first():
+        raise InputInvalid({"uscc": f"{values['uscc']} 已在企业库中"})
+    for key, value in values.items():
+        setattr(enterprise, key, value)
+    enterprise.updated_at = utcnow()
+    session.add(enterprise)
+    session.flush()
+    return enterprise

@@ -1,10 +1,29 @@
-"""The Litestar application factory."""
+"""The Litestar application factory: routes, the access guard, sessions, CSRF, templates, error handlers."""
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 from litestar import Litestar, get
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.openapi.config import OpenAPIConfig
+from litestar.static_files import create_static_files_router
+from litestar.stores.file import FileStore
+from litestar.template.config import TemplateConfig
 
 from db.engine import Database, open_database
+from documents.store import PdfStore
+from web import api, errors, pages
+from web.auth import access_guard, api_token, login_page, login_submit, logout
+from web.runtime import Runtime
+from web.settings import Settings, load_settings
+from web.template_env import configure_environment
+
+WEB_DIR = Path(__file__).parent
+MAX_JSON_BODY = 1024 * 1024  # DESIGN §7: a JSON body up to 1 MB; uploads raise it per route to 20 MB
 
 
 @get("/health", sync_to_thread=False)
@@ -12,8 +31,31 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def create_app(database: Database | None = None) -> Litestar:
+def create_app(database: Database | None = None, settings: Settings | None = None) -> Litestar:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = settings or load_settings()
     database = database or open_database()
-    app = Litestar(route_handlers=[health])
-    app.state.database = database
+    runtime = Runtime(database=database, settings=settings, store=PdfStore(settings.pdf_dir))
+    session_config = ServerSideSessionConfig(
+        key="hazardtrack_session", httponly=True, samesite="lax", secure=settings.secure_cookies,
+        max_age=12 * 3600, store="sessions")
+    app = Litestar(
+        route_handlers=[
+            health, login_page, login_submit, logout, api_token,
+            *api.ROUTES, *pages.ROUTES,
+            create_static_files_router(path="/static", directories=[WEB_DIR / "static"], name="static",
+                                       guards=[access_guard], opt={}),
+        ],
+        guards=[access_guard],
+        middleware=[session_config.middleware],
+        stores={"sessions": FileStore(settings.data_dir / "sessions", create_directories=True)},
+        csrf_config=CSRFConfig(secret=settings.secret_key, cookie_httponly=True, cookie_secure=settings.secure_cookies,
+                               exclude=["/api/"]),
+        template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine,
+                                       engine_callback=configure_environment),
+        exception_handlers=errors.HANDLERS,
+        openapi_config=OpenAPIConfig(title="hazardtrack API", version="1.0.0", path="/schema"),
+        request_max_body_size=MAX_JSON_BODY,
+    )
+    app.state.runtime = runtime
     return app

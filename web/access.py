@@ -1,0 +1,70 @@
+"""Who may call which route: ONE table, checked by one guard on every request (fail closed).
+
+Every route handler must appear here by its handler name; the guard refuses a route missing from the table, and
+tests/web/test_access.py enumerates the registered routes against it. Unit scoping (a handler sees only their own
+unit) is enforced below this, in the use cases and queries, for every record.
+"""
+
+from __future__ import annotations
+
+PUBLIC = frozenset({"public"})
+ANYONE = frozenset({"handler", "leader", "supervisor", "admin"})
+UNIT_STAFF = frozenset({"handler", "leader"})
+STAFF_AND_SUPERVISORS = frozenset({"handler", "leader", "supervisor"})
+SUPERVISORS = frozenset({"supervisor", "admin"})
+LEADERS = frozenset({"leader"})
+ADMINS = frozenset({"admin"})
+
+ACCESS: dict[str, frozenset[str]] = {
+    # system
+    "health": PUBLIC,
+    "static_files": PUBLIC,
+    # sign-in
+    "login_page": PUBLIC,
+    "login_submit": PUBLIC,
+    "logout": ANYONE,
+    "api_token": PUBLIC,
+    # API: items, events, documents, overdue
+    "api_list_items": ANYONE,
+    "api_register_item": UNIT_STAFF,
+    "api_get_item": ANYONE,
+    "api_fire_event": UNIT_STAFF,
+    "api_get_document": ANYONE,
+    "api_document_pdf": ANYONE,
+    "api_overdue": ANYONE,
+    "api_list_enterprises": ANYONE,
+    "api_create_enterprise": UNIT_STAFF,
+    "api_get_enterprise": ANYONE,
+    "api_update_enterprise": UNIT_STAFF,
+    "api_workflow": ANYONE,
+    # pages
+    "dashboard": ANYONE,
+    "item_list": ANYONE,
+    "item_export": ANYONE,
+    "item_new": UNIT_STAFF,
+    "item_create": UNIT_STAFF,
+    "item_page": ANYONE,
+    "item_event": UNIT_STAFF,
+    "document_pdf": ANYONE,
+    "enterprise_search": ANYONE,
+    "enterprise_list": ANYONE,
+    "enterprise_page": ANYONE,
+    "enterprise_new": UNIT_STAFF,
+    "enterprise_create": UNIT_STAFF,
+    "enterprise_edit": UNIT_STAFF,
+    "enterprise_update": UNIT_STAFF,
+    "enterprise_import_page": UNIT_STAFF,
+    "enterprise_import": UNIT_STAFF,
+    "supervision": SUPERVISORS,
+    "flag_item": SUPERVISORS,
+    "flag_unit": SUPERVISORS,
+    "unflag": SUPERVISORS,
+    "workflow_page": ANYONE,
+}
+
+
+def allowed(handler_name: str, role: str | None) -> bool:
+    roles = ACCESS.get(handler_name)
+    if roles is None:
+        return False
+    return roles is PUBLIC or (role is not None and role in roles)

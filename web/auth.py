@@ -1,0 +1,174 @@
+"""Authentication (session cookie for people, bearer token for API clients) and the one access guard."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from litestar import Request, get, post
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.response import Redirect, Template
+from sqlalchemy import select
+from sqlmodel import Session
+
+from db.accounts import verify_password
+from db.models import User
+from web import access
+from web.runtime import Runtime, in_thread
+from web.tokens import fingerprint_matches, issue_token, read_token
+from workflow.actor import Actor
+from workflow.errors import InputInvalid
+
+
+class LoginRequired(Exception):
+    """A page needs a signed-in user: answered with a redirect to the login page."""
+
+    def __init__(self, next_path: str):
+        self.next_path = next_path
+
+
+def is_api(path: str) -> bool:
+    return path.startswith("/api/")
+
+
+def _actor(user: User) -> Actor:
+    return Actor(user.id, user.username, user.full_name, user.role, user.unit_id)
+
+
+def _load_user(runtime: Runtime, user_id: int) -> User | None:
+    with Session(runtime.database.reader) as session:
+        user = session.get(User, user_id)
+        return user if user is not None and user.active else None
+
+
+def resolve_actor(connection: ASGIConnection) -> Actor | None:
+    runtime: Runtime = connection.app.state.runtime
+    if is_api(connection.url.path):
+        header = connection.headers.get("authorization", "")
+        if not header.lower().startswith("bearer "):
+            return None
+        claims = read_token(runtime.settings.secret_key, header[7:].strip())
+        if claims is None:
+            return None
+        user = _load_user(runtime, claims[0])
+        if user is None or not fingerprint_matches(user.password_hash, claims[1]):
+            return None
+        return _actor(user)
+    user_id = connection.session.get("uid") if "session" in connection.scope else None
+    if not isinstance(user_id, int):
+        return None
+    user = _load_user(runtime, user_id)
+    return _actor(user) if user else None
+
+
+def access_guard(connection: ASGIConnection, route_handler: BaseRouteHandler) -> None:
+    """Runs before every handler: authenticate (401 / login redirect), then check the role against ACCESS (403)."""
+    name = route_handler.handler_name
+    roles = access.ACCESS.get(name)
+    if roles is None:
+        raise PermissionDeniedException(f"路由 {name} 不在访问控制表中")  # fail closed
+    if roles is access.PUBLIC:
+        connection.state.actor = resolve_actor(connection)
+        return
+    actor = resolve_actor(connection)
+    if actor is None:
+        if is_api(connection.url.path):
+            raise NotAuthorizedException("请先登录（Authorization: Bearer <token>）")
+        target = connection.url.path + (f"?{connection.url.query}" if connection.url.query else "")
+        raise LoginRequired(target)
+    connection.state.actor = actor
+    if actor.role not in roles:
+        raise PermissionDeniedException("您的角色无权访问此功能")
+
+
+def current_actor(request: Request) -> Actor:
+    return request.state.actor
+
+
+def _client_keys(request: Request, username: str) -> list[str]:
+    host = request.client.host if request.client else "?"
+    return [f"user:{username.lower()}", f"ip:{host}"]
+
+
+def authenticate(runtime: Runtime, username: str, password: str) -> User | None:
+    with Session(runtime.database.reader) as session:
+        user = session.execute(select(User).where(User.username == username)).scalars().first()
+        if user is None or not user.active:
+            # Spend the same time as a real check so that timing does not reveal which usernames exist.
+            verify_password(runtime.dummy_hash, password)
+            return None
+        return user if verify_password(user.password_hash, password) else None
+
+
+def _safe_next(target: str | None) -> str:
+    return target if target and target.startswith("/") and not target.startswith("//") else "/"
+
+
+@get("/login")
+async def login_page(request: Request, next: str | None = None) -> Template:  # noqa: A002
+    return Template("login.html", context={"next": _safe_next(next), "error": None, "username": ""})
+
+
+@post("/login")
+async def login_submit(request: Request) -> Any:
+    runtime: Runtime = request.app.state.runtime
+    form = await request.form()
+    username = str(form.get("username", "")).strip()[:50]
+    password = str(form.get("password", ""))[:200]
+    target = _safe_next(str(form.get("next", "/")))
+    keys = _client_keys(request, username)
+    wait = runtime.throttle.retry_after(keys)
+    if wait:
+        return Template("login.html", status_code=429, context={
+            "next": target, "username": username,
+            "error": f"登录失败次数过多，请 {max(wait // 60, 1)} 分钟后再试。"})
+    user = await in_thread(authenticate, runtime, username, password)
+    if user is None:
+        runtime.throttle.failed(keys)
+        return Template("login.html", status_code=400, context={
+            "next": target, "username": username, "error": "用户名或密码错误。"})
+    runtime.throttle.succeeded(keys)
+    request.clear_session()
+    request.set_session({"uid": user.id})
+    return Redirect(target, status_code=303)
+
+
+@post("/logout")
+async def logout(request: Request) -> Redirect:
+    request.clear_session()
+    return Redirect("/login", status_code=303)
+
+
+@post("/api/v1/auth/token", status_code=200)
+async def api_token(request: Request, data: dict[str, Any]) -> dict[str, Any]:
+    runtime: Runtime = request.app.state.runtime
+    username, password = data.get("username"), data.get("password")
+    errors = {}
+    if not isinstance(username, str) or not username.strip():
+        errors["username"] = "请填写用户名"
+    if not isinstance(password, str) or not password:
+        errors["password"] = "请填写密码"
+    if errors:
+        raise InputInvalid(errors)
+    keys = _client_keys(request, username)
+    wait = runtime.throttle.retry_after(keys)
+    if wait:
+        raise TooManyAttempts(wait)
+    user = await in_thread(authenticate, runtime, username.strip()[:50], password[:200])
+    if user is None:
+        runtime.throttle.failed(keys)
+        raise NotAuthorizedException("用户名或密码错误")
+    runtime.throttle.succeeded(keys)
+    token = issue_token(runtime.settings.secret_key, user.id, user.password_hash)
+    return {"token": token, "token_type": "bearer", "user": {"username": user.username, "role": user.role}}
+
+
+class TooManyAttempts(Exception):
+    def __init__(self, wait: int):
+        self.wait = wait
+
+
+def login_redirect(next_path: str) -> Redirect:
+    return Redirect(f"/login?next={quote(next_path)}", status_code=303)

@@ -1,0 +1,31 @@
+"""What a running app holds: the database, settings, the PDF store, the login throttle."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any, Callable, TypeVar
+
+import anyio.to_thread
+
+from db.accounts import hash_password
+from db.engine import Database
+from documents.store import PdfStore
+from web.settings import Settings
+from web.tokens import LoginThrottle
+
+T = TypeVar("T")
+
+
+@dataclass
+class Runtime:
+    database: Database
+    settings: Settings
+    store: PdfStore
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    dummy_hash: str = field(default_factory=lambda: hash_password("timing-equaliser"))
+
+
+async def in_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Blocking work (database transactions, PDF rendering) off the event loop."""
+    return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
