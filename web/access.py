@@ -18,7 +18,6 @@ ADMINS = frozenset({"admin"})
 ACCESS: dict[str, frozenset[str]] = {
     # system
     "health": PUBLIC,
-    "static_files": PUBLIC,
     # sign-in
     "login_page": PUBLIC,
     "login_submit": PUBLIC,
@@ -63,8 +62,17 @@ ACCESS: dict[str, frozenset[str]] = {
 }
 
 
-def allowed(handler_name: str, role: str | None) -> bool:
-    roles = ACCESS.get(handler_name)
-    if roles is None:
-        return False
-    return roles is PUBLIC or (role is not None and role in roles)
+# Routes the framework itself registers: the OpenAPI documents, static files and automatic OPTIONS answers.
+# They hold no records, so they are public — but only under their own path prefixes.
+FRAMEWORK_PREFIXES = ("/schema", "/static/")
+FRAMEWORK_HANDLERS = frozenset({"_handler", "get_handler", "head_handler", "options_handler",
+                                "handle_schema_path_not_found", "render_oauth2_redirect"})
+
+
+def roles_for(handler_name: str, path: str) -> frozenset[str] | None:
+    """The roles allowed on a route; None when the route is not in the table (the guard then refuses it)."""
+    if handler_name == "options_handler":
+        return PUBLIC
+    if handler_name in FRAMEWORK_HANDLERS:
+        return PUBLIC if path.startswith(FRAMEWORK_PREFIXES) else None
+    return ACCESS.get(handler_name)

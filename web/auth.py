@@ -66,7 +66,7 @@ def resolve_actor(connection: ASGIConnection) -> Actor | None:
 def access_guard(connection: ASGIConnection, route_handler: BaseRouteHandler) -> None:
     """Runs before every handler: authenticate (401 / login redirect), then check the role against ACCESS (403)."""
     name = route_handler.handler_name
-    roles = access.ACCESS.get(name)
+    roles = access.roles_for(name, connection.url.path)
     if roles is None:
         raise PermissionDeniedException(f"路由 {name} 不在访问控制表中")  # fail closed
     if roles is access.PUBLIC:

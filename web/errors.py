@@ -43,7 +43,7 @@ def http_error(request: Request, exc: HTTPException) -> Response:
     status = exc.status_code
     if status >= 500:
         return internal_error(request, exc)
-    if isinstance(exc, ValidationException):
+    if isinstance(exc, ValidationException) or (status == 400 and is_api(request.url.path)):
         # Malformed JSON or a body of the wrong shape: an input error, reported as such.
         return _respond(request, 422, "invalid_input", "请求内容不是有效的 JSON 对象")
     detail = exc.detail if exc.detail and not exc.detail.isascii() else HTTP_MESSAGES.get(status, exc.detail)

@@ -37,7 +37,7 @@ def search_enterprises(session: Session, actor, *, q: str | None, unit: str | No
         query = query.where(Enterprise.unit_id == actor.unit_id)
     if after:
         query = query.where(Enterprise.id > after)
-    rows = session.execute(query.order_by(Enterprise.id).limit(limit + 1)).tuples().all()
+    rows = session.execute(query.order_by(Enterprise.id).limit(limit + 1)).all()
     next_cursor = str(rows[limit - 1][0].id) if len(rows) > limit else None
     return rows[:limit], next_cursor
 

@@ -67,9 +67,25 @@ def parse_limit(value: str | None) -> int:
     return int(value)
 
 
+def _filter_and_limit(params: dict[str, Any]) -> tuple[queries.ItemFilter, int]:
+    """Both checks run so that one 422 names every bad parameter."""
+    errors: dict[str, str] = {}
+    f, limit = None, 50
+    try:
+        f = parse_filter(params)
+    except InputInvalid as exc:
+        errors.update(exc.fields)
+    try:
+        limit = parse_limit(params.get("limit"))
+    except InputInvalid as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise InputInvalid(errors)
+    return f, limit
+
+
 def _list(runtime: Runtime, actor, params: dict[str, Any], overdue_only: bool = False) -> dict[str, Any]:
-    f = parse_filter(params)
-    limit = parse_limit(params.get("limit"))
+    f, limit = _filter_and_limit(params)
     today = business_date(now())
     if overdue_only:
         f.overdue, f.sort = True, "deadline"

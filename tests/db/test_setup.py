@@ -1,0 +1,130 @@
+"""Set-up and reference data: `init` is idempotent; imports are all-or-nothing; the CLI does what DESIGN §7 says."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import openpyxl
+from sqlalchemy import func, inspect, select
+from sqlmodel import Session
+
+from db.demo import load_demo
+from db.engine import open_database
+from db.enterprises import import_enterprises
+from db.models import Category, Document, Enterprise, HazardItem, Unit, User
+from db.setup import initialise
+from workflow.table import State
+
+HEADER = "统一社会信用代码,企业名称,住所,法定代表人,联系电话,所属单位,企业类型"
+
+
+def table_counts(database):
+    with Session(database.reader) as s:
+        names = inspect(database.reader).get_table_names()
+        from sqlalchemy import text
+
+        return {n: s.execute(text(f'select count(*) from "{n}"')).scalar_one() for n in names}
+
+
+def test_init_twice_changes_nothing(any_db):
+    before = table_counts(any_db)
+    added = initialise(any_db)
+    assert not any(added.values())
+    assert table_counts(any_db) == before
+    with Session(any_db.reader) as s:
+        assert s.execute(select(func.count()).select_from(Unit)).scalar_one() == 22
+        names = list(s.execute(select(Category.name).order_by(Category.position)).scalars())
+    assert names[0] == "危险化学品" and names[11] == "燃气用品" and names[-1] == "儿童学生用品" and len(names) == 20
+
+
+def test_an_import_with_one_bad_uscc_imports_nothing_and_names_the_row(db):
+    csv = "\n".join([HEADER,
+                     "91310115591693856A,上海宏达燃气器具有限公司,浦东新区张江路1号,王伟,021-58881234,310115,生产",
+                     "91310110666007217X,上海杨浦电动车有限公司,杨浦区长阳路2号,李娜,021-65551234,310110,销售"])
+    with Session(db.writer) as s:
+        result = import_enterprises(s, "firms.csv", csv.encode("utf-8"))
+        s.rollback()
+    assert not result.ok
+    assert [(e.row, e.column) for e in result.errors] == [(3, "统一社会信用代码")]
+    assert "应为 T" in result.errors[0].reason
+    with Session(db.reader) as s:
+        assert s.execute(select(func.count()).select_from(Enterprise)).scalar_one() == 0
+
+
+def test_a_good_xlsx_import_adds_every_row_with_its_unit(db):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(","))
+    sheet.append(["91310115591693856A", "上海宏达燃气器具有限公司", "浦东新区张江路1号", "王伟", "021-58881234", "310115", "生产"])
+    sheet.append(["91310110666007217T", "上海杨浦电动车有限公司", "杨浦区长阳路2号", "李娜", "", "上海市杨浦区市场监督管理局", "生产和销售"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with Session(db.writer) as s:
+        result = import_enterprises(s, "firms.xlsx", buffer.getvalue())
+        s.commit()
+    assert result.ok and result.imported == 2
+    with Session(db.reader) as s:
+        rows = s.execute(select(Enterprise.uscc, Unit.code).join(Unit)).all()
+    assert sorted(rows) == [("91310110666007217T", "310110"), ("91310115591693856A", "310115")]
+
+
+def test_reimporting_a_known_enterprise_is_refused_rather_than_overwritten(db):
+    csv = HEADER + "\n91310115591693856A,上海宏达燃气器具有限公司,,,,310115,生产\n"
+    with Session(db.writer) as s:
+        assert import_enterprises(s, "a.csv", csv.encode()).ok
+        s.commit()
+    with Session(db.writer) as s:
+        result = import_enterprises(s, "a.csv", csv.replace("宏达", "别名").encode())
+    assert not result.ok and result.errors[0].row == 2
+
+
+def test_demo_fills_every_state_with_consistent_documents(tmp_path):
+    database = open_database(f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+    initialise(database)
+    summary = load_demo(database, items_per_unit=8, enterprises_per_unit=6)
+    assert summary.items == 19 * 8
+    with Session(database.reader) as s:
+        states = set(s.execute(select(HazardItem.state)).scalars())
+        roles = set(s.execute(select(User.role)).scalars())
+        documents = s.execute(select(func.count()).select_from(Document)).scalar_one()
+    assert {s.value for s in State} <= states | {"transferred"}
+    assert {"found", "rectifying", "case_filed", "closed"} <= states
+    assert roles == {"handler", "leader", "supervisor", "admin"}
+    assert documents >= summary.items
+    assert load_demo(database).skipped
+    database.dispose()
+
+
+def run_cli(*args, stdin: str = "", env: dict | None = None):
+    import os
+
+    return subprocess.run([sys.executable, "-m", "web.cli", *args], input=stdin, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=120)
+
+
+def test_cli_init_create_user_and_import(tmp_path):
+    env = {"HAZARDTRACK_DATA_DIR": str(tmp_path), "HAZARDTRACK_DATABASE_URL": ""}
+    env.pop("HAZARDTRACK_DATABASE_URL")
+    first = run_cli("init", env=env)
+    assert first.returncode == 0, first.stderr
+    second = run_cli("init", env=env)
+    assert second.returncode == 0 and "无需更改" in second.stdout
+    made = run_cli("create-user", "pd.zhang", "--role", "handler", "--unit", "310115", stdin="s3cret-pass\n", env=env)
+    assert made.returncode == 0, made.stderr
+    refused = run_cli("create-user", "nobody", "--role", "handler", stdin="s3cret-pass\n", env=env)
+    assert refused.returncode != 0 and "单位" in refused.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "\n91310115591693856B,某公司,,,,310115,生产\n", encoding="utf-8")
+    result = run_cli("import-enterprises", str(bad), env=env)
+    assert result.returncode == 1 and "第 2 行" in result.stderr and "应为 A" in result.stderr
+    good = tmp_path / "good.csv"
+    good.write_text(HEADER + "\n91310115591693856A,某公司,,,,上海市浦东新区市场监督管理局,生产\n", encoding="utf-8")
+    assert run_cli("import-enterprises", str(good), env=env).returncode == 0
+    database = open_database(f"sqlite:///{tmp_path / 'hazardtrack.sqlite3'}")
+    with Session(database.reader) as s:
+        user = s.execute(select(User).where(User.username == "pd.zhang")).scalars().one()
+        assert user.password_hash.startswith("$argon2")
+        assert s.execute(select(func.count()).select_from(Enterprise)).scalar_one() == 1
+    database.dispose()
