@@ -1,3 +1,160 @@
-"""CLI commands beyond the core set; each registers a sub-parser on import."""
+"""CLI commands beyond the core set: reports, document verification, backup, benchmarks (DESIGN §7)."""
 
 from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from web.cli import _EXTRA_COMMANDS, _database
+
+
+def _resolve_period(session: Session, args: argparse.Namespace) -> tuple[dt.date, dt.date]:
+    """Without --from/--to, the active campaign's period."""
+    from db.models import Campaign
+
+    campaign = session.execute(select(Campaign).where(Campaign.active).order_by(Campaign.starts_on.desc())).scalars().first()
+    start = dt.date.fromisoformat(args.date_from) if args.date_from else campaign.starts_on
+    end = dt.date.fromisoformat(args.date_to) if args.date_to else campaign.ends_on
+    if end < start:
+        raise ValueError("--to 不能早于 --from")
+    return start, end
+
+
+def _resolve_unit(session: Session, key: str | None):
+    from db.accounts import find_unit
+
+    if not key:
+        return None
+    unit = find_unit(session, key)
+    if unit is None:
+        raise ValueError(f"没有代码或名称为“{key}”的单位")
+    return unit
+
+
+def build_report(session: Session, kind: str, unit, start: dt.date, end: dt.date, fmt: str) -> bytes:
+    """One report as bytes. Shared by the CLI and the web routes."""
+    from web.reports import render_report
+
+    return render_report(session, kind, unit, start, end, fmt)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    database = _database()
+    try:
+        with Session(database.reader) as session:
+            unit = _resolve_unit(session, args.unit)
+            start, end = _resolve_period(session, args)
+            data = build_report(session, args.kind, unit, start, end, args.format)
+    except ValueError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(data)
+    print(f"已生成 {output}（{len(data)} 字节）")
+    return 0
+
+
+def cmd_documents_verify(args: argparse.Namespace) -> int:
+    from db.models import Document
+    from documents.render import render_pdf
+    from documents.store import PdfStore
+    from web.settings import load_settings
+
+    store = PdfStore(load_settings().pdf_dir)
+    database = _database()
+    checked, mismatched, unrendered = 0, [], 0
+    with Session(database.reader) as session:
+        for document in session.execute(select(Document).order_by(Document.id)).scalars():
+            if document.sha256 is None:
+                unrendered += 1
+                continue
+            checked += 1
+            pdf = render_pdf(document.snapshot)
+            import hashlib
+
+            actual = hashlib.sha256(pdf).hexdigest()
+            stored = store.get(document.sha256)
+            if actual != document.sha256 or (stored is not None and hashlib.sha256(stored).hexdigest() != document.sha256):
+                mismatched.append((document.id, document.number, document.sha256, actual))
+    for doc_id, number, expected, actual in mismatched:
+        print(f"不一致：文书 {doc_id} {number} 记录 {expected[:12]} 重新生成 {actual[:12]}", file=sys.stderr)
+    print(f"已核验 {checked} 份文书，不一致 {len(mismatched)} 份，尚未生成 {unrendered} 份。")
+    return 1 if mismatched else 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from web.settings import load_settings
+
+    target = Path(args.dir)
+    target.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    database = _database()
+    url = make_url(database.url)
+    if url.get_backend_name() == "sqlite":
+        destination = target / f"hazardtrack-{stamp}.sqlite3"
+        source = sqlite3.connect(url.database)
+        copy = sqlite3.connect(destination)
+        with copy:
+            source.backup(copy)  # a consistent online copy, even while the server writes
+        copy.close()
+        source.close()
+    else:
+        destination = target / f"hazardtrack-{stamp}.dump"
+        libpq = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        result = subprocess.run(["pg_dump", "--format=custom", "--file", str(destination), libpq])
+        if result.returncode != 0:
+            print("错误：pg_dump 失败", file=sys.stderr)
+            return 1
+    pdf_dir = load_settings().pdf_dir
+    if pdf_dir.exists():
+        shutil.copytree(pdf_dir, target / "pdf", dirs_exist_ok=True)  # content-addressed: copying is incremental
+    print(f"已备份数据库到 {destination}，文书 PDF 到 {target / 'pdf'}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from web.bench import run_benchmarks
+
+    results = run_benchmarks(quick=args.quick)
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("report", help="生成报表（问题清单、附件2 统计表、附件1 典型案例台账）")
+    p.add_argument("kind", choices=["statistics", "ledger", "issues"])
+    p.add_argument("--unit", help="单位代码或全称；省略为全市")
+    p.add_argument("--from", dest="date_from", help="起始日期 YYYY-MM-DD；省略为专项行动开始")
+    p.add_argument("--to", dest="date_to", help="截止日期 YYYY-MM-DD；省略为专项行动结束")
+    p.add_argument("--format", choices=["pdf", "xlsx", "json"], default="pdf")
+    p.add_argument("--output", required=True)
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("documents", help="文书")
+    documents_sub = p.add_subparsers(dest="documents_command", required=True)
+    v = documents_sub.add_parser("verify", help="重新生成每份文书并与其 sha256 核对")
+    v.set_defaults(func=cmd_documents_verify)
+
+    p = sub.add_parser("backup", help="备份数据库和文书 PDF 到目录")
+    p.add_argument("dir")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("bench", help="性能基准（与同次运行测得的基线之比）")
+    p.add_argument("--quick", action="store_true", help="小规模快速运行")
+    p.add_argument("--json", action="store_true", help="另以 JSON 输出结果")
+    p.set_defaults(func=cmd_bench)
+
+
+_EXTRA_COMMANDS.append(register)

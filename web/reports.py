@@ -1,0 +1,48 @@
+"""Reports as bytes in each format: one dispatch shared by the CLI, the API and the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlmodel import Session
+
+from db.issue_list import issue_list_rows
+
+FORMATS = {"pdf": "application/pdf",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           "json": "application/json"}
+TITLES = {"issues": "问题清单", "statistics": "重点工业产品质量安全隐患排查治理情况统计表", "ledger": "隐患排查治理工作典型案例台账"}
+
+
+def period_text(start: dt.date, end: dt.date) -> str:
+    return f"{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日"
+
+
+def _issues(session: Session, unit, start: dt.date, end: dt.date, fmt: str) -> bytes:
+    from documents.issue_list import issue_list_pdf, issue_list_xlsx
+
+    rows = issue_list_rows(session, unit_id=unit.id if unit else None, date_from=start, date_to=end)
+    name = unit.name if unit else "上海市市场监督管理局（全市）"
+    today = dt.date.today()
+    if fmt == "json":
+        return _json({"unit": unit.code if unit else None, "from": start.isoformat(), "to": end.isoformat(),
+                      "items": rows})
+    render = issue_list_pdf if fmt == "pdf" else issue_list_xlsx
+    return render(name, rows, today, period_text(start, end))
+
+
+def _json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+REPORTS = {"issues": _issues}
+
+
+def render_report(session: Session, kind: str, unit, start: dt.date, end: dt.date, fmt: str) -> bytes:
+    if fmt not in FORMATS:
+        raise ValueError("格式应为 pdf、xlsx 或 json")
+    if kind not in REPORTS:
+        raise ValueError(f"没有名为 {kind} 的报表")
+    return REPORTS[kind](session, unit, start, end, fmt)
