@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
-DEB_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk fonts-lxgw-wenkai poppler-utils chromium postgresql
+DEB_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk fonts-noto-color-emoji fonts-lxgw-wenkai poppler-utils chromium postgresql
 export HAZARDTRACK_DATA_DIR ?= $(CURDIR)/var
 
 .PHONY: run test system venv init demo bench lint clean

@@ -1,0 +1,132 @@
+"""附件1 隐患排查治理工作典型案例台账 as PDF (landscape A4) and XLSX, from db.ledger.LedgerTable.to_json().
+
+Columns as the notice prints them: 报送时间, 立案时间, 案例内容, 典型案例办理进度, 是否依法曝光,
+是否纳入国家企业信用信息公示系统; 单位 heads the table ("单位：…"), and is a column of its own in a city-wide ledger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from documents.fonts import html_to_pdf, metadata_date
+from documents.statistics_report import (
+    BORDER,
+    CENTER,
+    ENV,
+    STYLESHEET,
+    XLSX_FONT,
+    XLSX_HEADING_FONT,
+    _day,
+    _save,
+    period_text,
+)
+from workflow.activities import LEDGER_ATTACHMENT, LEDGER_TITLE
+from workflow.clock import chinese_date
+
+_CELL_CLASS = {"unit": "unit", "reported_on": "date", "filed_on": "date", "exposed": "flag", "credit_listed": "flag"}
+_XLSX_WIDTH = {"unit": 16, "reported_on": 14, "filed_on": 14, "content": 60, "progress": 34, "exposed": 22,
+               "credit_listed": 24}
+FIRST_DATA_ROW = 5  # 1 附件1, 2 title, 3 单位 / 报送时间, 4 headers
+
+
+def _text(row: dict, key: str) -> str:
+    value = row.get(key)
+    if key == "unit":
+        return row.get("unit_label") or row.get("unit") or ""
+    if key in ("reported_on", "filed_on"):
+        return chinese_date(_day(value)) if value else "/"
+    return value if value not in (None, "") else "/"
+
+
+def ledger_view(data: dict) -> dict[str, Any]:
+    columns = data["columns"]
+    rows = []
+    for row in data["rows"]:
+        rows.append([
+            {"cls": _CELL_CLASS.get(c["key"], "text"),
+             "lines": [line for line in str(_text(row, c["key"])).splitlines() if line.strip()] or ["/"]}
+            for c in columns
+        ])
+    return {
+        "attachment": LEDGER_ATTACHMENT,
+        "title": LEDGER_TITLE,
+        "unit": data["unit"],
+        "period": period_text(data["from"], data["to"]),
+        "columns": columns,
+        "rows": rows,
+    }
+
+
+def ledger_html(data: dict, *, generated_on: dt.date | None = None, stamp: str | None = None) -> str:
+    day = generated_on or _day(data["to"])
+    return ENV.get_template("ledger.html").render(l=ledger_view(data), meta_date=metadata_date(day), stamp=stamp)
+
+
+def ledger_pdf(data: dict, *, generated_on: dt.date | None = None, stamp: str | None = None) -> bytes:
+    """附件1 as PDF/A-2u, landscape A4; the header row repeats on every page."""
+    day = generated_on or _day(data["to"])
+    return html_to_pdf(ledger_html(data, generated_on=day, stamp=stamp), STYLESHEET, day)
+
+
+def write_ledger_sheet(ws: Worksheet, data: dict, *, stamp: str | None = None) -> None:
+    columns = data["columns"]
+    width = len(columns)
+    last = get_column_letter(width)
+    body = Font(name=XLSX_FONT, size=11)
+    ws["A1"] = LEDGER_ATTACHMENT
+    ws["A1"].font = Font(name=XLSX_HEADING_FONT, size=14)
+    if stamp:
+        ws.cell(row=1, column=width - 1, value=stamp).font = Font(name=XLSX_FONT, size=9)
+        ws.merge_cells(start_row=1, start_column=width - 1, end_row=1, end_column=width)
+        ws.cell(row=1, column=width - 1).alignment = Alignment(horizontal="right")
+    ws.merge_cells(f"A2:{last}2")
+    ws["A2"] = LEDGER_TITLE
+    ws["A2"].font = Font(name="方正小标宋简体", size=18, bold=True)
+    ws["A2"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[2].height = 32
+    split = max(1, width // 2)
+    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=split)
+    ws.cell(row=3, column=1, value=f"单位：{data['unit']}").font = body
+    period = ws.cell(row=3, column=split + 1, value=f"报送时间：{period_text(data['from'], data['to'])}")
+    ws.merge_cells(start_row=3, start_column=split + 1, end_row=3, end_column=width)
+    period.font = body
+    period.alignment = Alignment(horizontal="right")
+    for index, c in enumerate(columns, start=1):
+        cell = ws.cell(row=4, column=index, value=c["header"])
+        cell.font, cell.alignment, cell.border = Font(name=XLSX_HEADING_FONT, size=11), CENTER, BORDER
+        ws.column_dimensions[get_column_letter(index)].width = _XLSX_WIDTH.get(c["key"], 20)
+    ws.row_dimensions[4].height = 30
+    for offset, row in enumerate(data["rows"]):
+        r = FIRST_DATA_ROW + offset
+        for index, c in enumerate(columns, start=1):
+            key = c["key"]
+            value: Any = _text(row, key)
+            if key in ("reported_on", "filed_on") and row.get(key):
+                value = _day(row[key])
+            cell = ws.cell(row=r, column=index, value=value)
+            if isinstance(value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+            cell.font, cell.border = body, BORDER
+            cell.alignment = Alignment(horizontal="center" if key in _CELL_CLASS else "left", vertical="top",
+                                       wrap_text=True)
+    ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=1)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "4:4"
+
+
+def ledger_xlsx(data: dict, *, stamp: str | None = None) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "典型案例台账"
+    write_ledger_sheet(ws, data, stamp=stamp)
+    return _save(wb)

@@ -1,0 +1,267 @@
+"""附件2 重点工业产品质量安全隐患排查治理情况统计表 as PDF (landscape A4, WeasyPrint) and XLSX (openpyxl),
+and a report submission (附件2 + 附件1) re-rendered from its frozen JSON.
+
+Every function takes the JSON of db.statistics.StatisticsTable.to_json() (live or frozen), so a submission
+renders exactly what was submitted. Headers, groups and counting rules come from workflow.activities
+(STAT_COLUMNS); the notice's line breaks of each header are used where the header text is unchanged.
+
+Fonts: the shared WeasyPrint set-up of documents/fonts.py (one module-level FontConfiguration, FONT_CONFIG,
+used through html_to_pdf); the stylesheet statistics.css is static.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from documents.fonts import TEMPLATES_DIR, html_to_pdf, metadata_date
+from workflow.activities import (
+    CATEGORY_HEADER,
+    STAT_COLUMNS,
+    STATISTICS_ATTACHMENT,
+    STATISTICS_TITLE,
+    TOTAL_LABEL,
+    statistics_notes,
+)
+from workflow.clock import chinese_date
+
+STYLESHEET = "statistics.css"
+MONEY_FORMAT = "0.00"
+COUNT_FORMAT = "0"
+
+ENV = Environment(
+    loader=FileSystemLoader(str(TEMPLATES_DIR)),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+_BY_KEY = {c.key: c for c in STAT_COLUMNS}
+
+
+def _day(value: str | dt.date) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def period_text(date_from: str | dt.date, date_to: str | dt.date) -> str:
+    """2023年6月1日至2023年6月30日."""
+    return f"{chinese_date(_day(date_from))}至{chinese_date(_day(date_to))}"
+
+
+@dataclass(frozen=True)
+class _Column:
+    key: str
+    group: str
+    header: str
+    lines: tuple[str, ...]
+    money: bool
+    width: str  # the CSS class of its <col>
+
+
+def _columns(data: dict) -> list[_Column]:
+    """The data's columns, with the notice's header line breaks where the header is the current one."""
+    columns = []
+    for c in data["columns"]:
+        known = _BY_KEY.get(c.get("key", ""))
+        lines = known.lines if known is not None and known.header == c["header"] else (c["header"],)
+        money = known.money if known is not None else False
+        width = "wide" if len(max(lines, key=len)) > 4 else "fig"
+        columns.append(_Column(c.get("key", ""), c["group"], c["header"], lines, money, width))
+    return columns
+
+
+def _groups(columns: list[_Column]) -> list[tuple[str, int]]:
+    groups: list[tuple[str, int]] = []
+    for c in columns:
+        if groups and groups[-1][0] == c.group:
+            groups[-1] = (c.group, groups[-1][1] + 1)
+        else:
+            groups.append((c.group, 1))
+    return groups
+
+
+def _cell(value: Any, money: bool) -> str:
+    return f"{float(value):.2f}" if money else str(int(value))
+
+
+def statistics_view(data: dict) -> dict[str, Any]:
+    """What the template prints: formatted figures, the notice's header lines, the footnote."""
+    columns = _columns(data)
+    return {
+        "attachment": STATISTICS_ATTACHMENT,
+        "title": STATISTICS_TITLE,
+        "unit": data["unit"],
+        "period": period_text(data["from"], data["to"]),
+        "category_header": CATEGORY_HEADER,
+        "total_label": TOTAL_LABEL,
+        "columns": columns,
+        "groups": _groups(columns),
+        "rows": [{"category": r["category"], "cells": [_cell(v, c.money) for v, c in zip(r["values"], columns)]}
+                 for r in data["rows"]],
+        "total": [_cell(v, c.money) for v, c in zip(data["total"]["values"], columns)],
+        "notes": data.get("notes") or statistics_notes(),
+    }
+
+
+def statistics_html(data: dict, *, generated_on: dt.date | None = None, stamp: str | None = None) -> str:
+    """`generated_on` sets the PDF's metadata dates (default: the period's end, so one table → the same bytes);
+    `stamp` is printed at the foot of every page (e.g. a submission's number and hash)."""
+    day = generated_on or _day(data["to"])
+    return ENV.get_template("statistics.html").render(t=statistics_view(data), meta_date=metadata_date(day),
+                                                      stamp=stamp)
+
+
+def statistics_pdf(data: dict, *, generated_on: dt.date | None = None, stamp: str | None = None) -> bytes:
+    """附件2 as PDF/A-2u, landscape A4, one page for the 20 categories and 合计."""
+    day = generated_on or _day(data["to"])
+    return html_to_pdf(statistics_html(data, generated_on=day, stamp=stamp), STYLESHEET, day)
+
+
+# --- XLSX ---------------------------------------------------------------------------------------------------
+
+XLSX_FONT = "仿宋_GB2312"
+XLSX_HEADING_FONT = "黑体"
+_THIN = Side(style="thin", color="000000")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+FIRST_DATA_ROW = 6  # 1 附件2, 2 title, 3 填表单位/数据周期, 4 groups, 5 headers, 6… categories
+
+
+def write_statistics_sheet(ws: Worksheet, data: dict, *, stamp: str | None = None) -> None:
+    """Fill `ws` with 附件2: merged group headers, figures as numbers (万元 with number format 0.00)."""
+    columns = _columns(data)
+    width = len(columns) + 1
+    last = get_column_letter(width)
+    body = Font(name=XLSX_FONT, size=11)
+    head = Font(name=XLSX_HEADING_FONT, size=10)
+
+    ws["A1"] = STATISTICS_ATTACHMENT
+    ws["A1"].font = Font(name=XLSX_HEADING_FONT, size=14)
+    if stamp:
+        ws.cell(row=1, column=width - 5, value=stamp).font = Font(name=XLSX_FONT, size=9)
+        ws.merge_cells(start_row=1, start_column=width - 5, end_row=1, end_column=width)
+        ws.cell(row=1, column=width - 5).alignment = Alignment(horizontal="right")
+    ws.merge_cells(f"A2:{last}2")
+    ws["A2"] = STATISTICS_TITLE
+    ws["A2"].font = Font(name="方正小标宋简体", size=18, bold=True)
+    ws["A2"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[2].height = 32
+    split = width // 2
+    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=split)
+    ws.merge_cells(start_row=3, start_column=split + 1, end_row=3, end_column=width)
+    ws.cell(row=3, column=1, value=f"填表单位：{data['unit']}").font = body
+    period = ws.cell(row=3, column=split + 1, value=f"数据周期：{period_text(data['from'], data['to'])}")
+    period.font = body
+    period.alignment = Alignment(horizontal="right")
+
+    ws.merge_cells("A4:A5")
+    ws["A4"] = CATEGORY_HEADER
+    column = 2
+    for group, span in _groups(columns):
+        ws.merge_cells(start_row=4, start_column=column, end_row=4, end_column=column + span - 1)
+        ws.cell(row=4, column=column, value=group)
+        column += span
+    for index, c in enumerate(columns, start=2):
+        ws.cell(row=5, column=index, value="\n".join(c.lines))
+    for row in (4, 5):
+        for col in range(1, width + 1):
+            cell = ws.cell(row=row, column=col)
+            cell.font, cell.alignment, cell.border = head, CENTER, BORDER
+    ws.row_dimensions[5].height = 45
+
+    rows = [(r["category"], r["values"]) for r in data["rows"]] + [(TOTAL_LABEL, data["total"]["values"])]
+    for offset, (category, values) in enumerate(rows):
+        r = FIRST_DATA_ROW + offset
+        label = ws.cell(row=r, column=1, value=category)
+        label.font = Font(name=XLSX_HEADING_FONT, size=11) if category == TOTAL_LABEL else body
+        label.alignment, label.border = LEFT, BORDER
+        for index, (value, c) in enumerate(zip(values, columns), start=2):
+            cell = ws.cell(row=r, column=index, value=float(value) if c.money else int(value))
+            cell.number_format = MONEY_FORMAT if c.money else COUNT_FORMAT
+            cell.font, cell.alignment, cell.border = body, CENTER, BORDER
+
+    note_row = FIRST_DATA_ROW + len(rows) + 1
+    for n, note in enumerate(data.get("notes") or statistics_notes(), start=1):
+        ws.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=width)
+        cell = ws.cell(row=note_row, column=1, value=("注：" if n == 1 else "　　") + f"{n}. {note}")
+        cell.font = Font(name=XLSX_FONT, size=9)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[note_row].height = 15 * max(1, len(note) // 120 + 1)
+        note_row += 1
+
+    ws.column_dimensions["A"].width = 26
+    for index, c in enumerate(columns, start=2):
+        ws.column_dimensions[get_column_letter(index)].width = 14 if c.width == "wide" else 10
+    ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=2)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "4:5"
+
+
+def _save(wb: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def statistics_xlsx(data: dict, *, stamp: str | None = None) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "统计表"
+    write_statistics_sheet(ws, data, stamp=stamp)
+    return _save(wb)
+
+
+# --- a submission (附件2 + 附件1), from its frozen JSON -----------------------------------------------------------
+
+
+def submission_stamp(frozen: dict, sha256: str | None = None) -> str:
+    """The foot of every page: 报送编号, unit, submission date and the frozen JSON's short hash."""
+    parts = [f"报送编号 {frozen['number']}", frozen["unit"]["name"],
+             f"报送日期 {chinese_date(_day(frozen['submitted_on']))}"]
+    if sha256:
+        parts.append(f"校验码 {sha256[:12]}")
+    return "　".join(parts)
+
+
+def submission_html(frozen: dict, sha256: str | None = None) -> str:
+    from documents.ledger_report import ledger_view
+
+    return ENV.get_template("submission.html").render(
+        title=f"{frozen['deadline']['title']} {frozen['number']}",
+        t=statistics_view(frozen["statistics"]),
+        l=ledger_view(frozen["ledger"]),
+        stamp=submission_stamp(frozen, sha256),
+        meta_date=metadata_date(_day(frozen["submitted_on"])),
+    )
+
+
+def submission_pdf(frozen: dict, sha256: str | None = None) -> bytes:
+    """附件2 then 附件1 of a submission, from its frozen JSON; byte-identical for one frozen JSON."""
+    return html_to_pdf(submission_html(frozen, sha256), STYLESHEET, _day(frozen["submitted_on"]))
+
+
+def submission_xlsx(frozen: dict, sha256: str | None = None) -> bytes:
+    """Two sheets, 统计表 (附件2) and 典型案例台账 (附件1), from the frozen JSON."""
+    from documents.ledger_report import write_ledger_sheet
+
+    stamp = submission_stamp(frozen, sha256)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "统计表"
+    write_statistics_sheet(ws, frozen["statistics"], stamp=stamp)
+    write_ledger_sheet(wb.create_sheet("典型案例台账"), frozen["ledger"], stamp=stamp)
+    return _save(wb)
