@@ -48,6 +48,8 @@ TRADES = {
     "食品用纸包装和容器等制品": "包装制品", "电热食品加工设备": "厨房电器", "农用地膜": "塑料制品", "安全帽": "劳保用品",
     "与成品油性质相近的化工产品": "石化", "儿童学生用品": "文教用品",
 }
+# Where the non-district units' enterprises sit (临港 is in 浦东新区; the airport branch covers 虹桥 and 浦东 airports).
+ADDRESS_DISTRICT = {"LG": "浦东新区临港新片区", "JCFJ": "长宁区", "ZFZD": "闵行区"}
 ROADS = ["张江路", "金科路", "龙阳路", "漕宝路", "沪闵路", "中山北路", "江场路", "共和新路", "宝杨路", "曹安公路",
          "沪南公路", "九新公路", "嘉松中路", "南亭公路", "亭林路", "陈海公路", "殷行路", "长阳路", "天山路", "真北路"]
 
@@ -152,6 +154,7 @@ def load_demo(database: Database, seed: int = 2023, *, items_per_unit: int = 20,
 
     plans = _plan_items(rng, units, users, enterprises, catalog, campaign, today, items_per_unit)
     summary.items, summary.events = _play(database, plans)
+    from db.demo_activities import load_demo_activities; load_demo_activities(database, seed, today)  # noqa: E702
     return summary
 
 
@@ -165,7 +168,7 @@ def _enterprises(rng: random.Random, units: list[Unit], categories: dict[str, li
     now = utcnow()
     for unit in units:
         region = unit.code if unit.code.isdigit() else "310000"
-        district = unit.label.replace("局", "").replace("市场监管", "")
+        district = ADDRESS_DISTRICT.get(unit.code, unit.label.removesuffix("局"))
         for _ in range(per_unit):
             category = rng.choice(names)
             while True:

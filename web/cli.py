@@ -116,18 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.set_defaults(func=cmd_import_enterprises)
 
-    for extra in _EXTRA_COMMANDS:
-        extra(sub)
+    from web.cli_extra import register  # reports, documents, backup, bench
+
+    register(sub)
     return parser
 
 
-# Commands defined in other modules register themselves here (reports, documents, backup, bench).
-_EXTRA_COMMANDS: list = []
-
-
 def main(argv: list[str] | None = None) -> int:
-    from web import cli_extra  # noqa: F401  (registers report/documents/backup/bench)
-
     parser = build_parser()
     args = parser.parse_args(argv)
     return int(args.func(args) or 0)

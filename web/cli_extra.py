@@ -15,7 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from web.cli import _EXTRA_COMMANDS, _database
+
+
+def _database():
+    from db.engine import open_database
+
+    return open_database()
 
 
 def _resolve_period(session: Session, args: argparse.Namespace) -> tuple[dt.date, dt.date]:
@@ -156,5 +161,3 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="另以 JSON 输出结果")
     p.set_defaults(func=cmd_bench)
 
-
-_EXTRA_COMMANDS.append(register)
