@@ -168,7 +168,8 @@ def write_statistics_sheet(ws: Worksheet, data: dict, *, stamp: str | None = Non
     ws["A4"] = CATEGORY_HEADER
     column = 2
     for group, span in _groups(columns):
-        ws.merge_cells(start_row=4, start_column=column, end_row=4, end_column=column + span - 1)
+        if span > 1:
+            ws.merge_cells(start_row=4, start_column=column, end_row=4, end_column=column + span - 1)
         ws.cell(row=4, column=column, value=group)
         column += span
     for index, c in enumerate(columns, start=2):

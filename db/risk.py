@@ -1,0 +1,186 @@
+"""The two-failures rule: 对2年内2次及以上监督抽查不合格的企业组织专门现场检查 (notice 四、7).
+
+Rule as implemented (one reading, chosen and documented): an enterprise is listed when it has two or more
+FAILED sampling inspections (batches_failed > 0; each inspection record counts once, whatever its number of
+failed batches) dated within the two years that end on the reference date — from the same calendar day two
+years earlier to the reference date, both inclusive (29 February falls back to 28 February). The reference
+date defaults to today, so the list is "who needs a special inspection now"; passing the date of a past
+report reproduces that day's list.
+
+Inspections are counted whichever unit recorded them (today a unit records inspections of its own enterprises
+only, see db.activities); the list is scoped by the ENTERPRISE's unit — the unit responsible for the special
+inspection: handlers and leaders see their own unit's enterprises, supervisors and admins all (or one unit with
+`unit_id`).
+
+`register_special_inspection` registers the 专门现场检查 as a hazard item through the ordinary use case
+(workflow.services.register_item): source 监督抽查, problem type 质量低劣, the category and sub-product of the
+latest failed inspection, facts listing the failed inspections. An enterprise counts as followed up when it has
+a hazard item with source 监督抽查 found on or after its latest failed inspection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from db.activities import SamplingInspection, scope_unit
+from db.models import Enterprise, HazardItem, Unit
+from workflow import services
+from workflow.actor import Actor
+from workflow.clock import business_date, chinese_date
+from workflow.errors import Conflict, Forbidden, NotFound
+
+WINDOW_YEARS = 2
+MIN_FAILURES = 2
+SOURCE = "监督抽查"
+PROBLEM_TYPE = "质量低劣"
+
+
+def window_start(reference: dt.date) -> dt.date:
+    """The first day of the two-year window ending on `reference` (inclusive)."""
+    try:
+        return reference.replace(year=reference.year - WINDOW_YEARS)
+    except ValueError:  # 29 February
+        return reference.replace(year=reference.year - WINDOW_YEARS, day=28)
+
+
+@dataclass(frozen=True)
+class FailedInspection:
+    id: int
+    date: dt.date
+    unit_label: str
+    category: str
+    sub_product: str | None
+    level: str
+    channel: str
+    batches_sampled: int
+    batches_failed: int
+
+    def describe(self) -> str:
+        product = f"{self.category}（{self.sub_product}）" if self.sub_product else self.category
+        return (f"{chinese_date(self.date)}{self.unit_label}{self.level}监督抽查（{self.channel}领域）{product}，"
+                f"抽查{self.batches_sampled}批次，不合格{self.batches_failed}批次")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "date": self.date.isoformat(), "unit": self.unit_label, "category": self.category,
+                "sub_product": self.sub_product, "level": self.level, "channel": self.channel,
+                "batches_sampled": self.batches_sampled, "batches_failed": self.batches_failed}
+
+
+@dataclass(frozen=True)
+class FlaggedEnterprise:
+    enterprise_id: int
+    uscc: str
+    name: str
+    unit_id: int
+    unit_label: str
+    window_from: dt.date
+    window_to: dt.date
+    failures: tuple[FailedInspection, ...]  # oldest first
+    follow_up_item_id: int | None  # a 监督抽查 hazard item found on/after the latest failure, if any
+
+    @property
+    def failed_count(self) -> int:
+        return len(self.failures)
+
+    @property
+    def latest(self) -> FailedInspection:
+        return self.failures[-1]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"enterprise_id": self.enterprise_id, "uscc": self.uscc, "name": self.name, "unit_id": self.unit_id,
+                "unit": self.unit_label, "from": self.window_from.isoformat(), "to": self.window_to.isoformat(),
+                "failed_count": self.failed_count, "failures": [f.to_json() for f in self.failures],
+                "follow_up_item_id": self.follow_up_item_id}
+
+
+def special_inspection_candidates(session: Session, actor: Actor, *, reference: dt.date,
+                                  unit_id: int | None = None,
+                                  enterprise_id: int | None = None) -> list[FlaggedEnterprise]:
+    """Enterprises with ≥ 2 failed sampling inspections in the two years ending on `reference`, most failures
+    first. Scoped by the enterprise's unit (see module doc)."""
+    scope = scope_unit(actor, unit_id)
+    start = window_start(reference)
+    in_window = (SamplingInspection.batches_failed > 0, SamplingInspection.date >= start,
+                 SamplingInspection.date <= reference)
+    flagged = (
+        select(SamplingInspection.enterprise_id)
+        .join(Enterprise, Enterprise.id == SamplingInspection.enterprise_id)
+        .where(*in_window)
+        .group_by(SamplingInspection.enterprise_id)
+        .having(func.count(SamplingInspection.id) >= MIN_FAILURES)
+    )
+    if scope is not None:
+        flagged = flagged.where(Enterprise.unit_id == scope)
+    if enterprise_id is not None:
+        flagged = flagged.where(SamplingInspection.enterprise_id == enterprise_id)
+    ids = list(session.execute(flagged).scalars())
+    if not ids:
+        return []
+    failures: dict[int, list[FailedInspection]] = {}
+    rows = session.execute(
+        select(SamplingInspection, Unit.label)
+        .join(Unit, Unit.id == SamplingInspection.unit_id)
+        .where(SamplingInspection.enterprise_id.in_(ids), *in_window)
+        .order_by(SamplingInspection.date, SamplingInspection.id)
+    ).all()
+    for inspection, label in rows:
+        failures.setdefault(inspection.enterprise_id, []).append(FailedInspection(
+            inspection.id, inspection.date, label, inspection.category, inspection.sub_product, inspection.level,
+            inspection.channel, inspection.batches_sampled, inspection.batches_failed))
+    follow_ups: dict[int, list[tuple[dt.date, int]]] = {}
+    for eid, found_on, item_id in session.execute(
+        select(HazardItem.enterprise_id, HazardItem.found_on, HazardItem.id)
+        .where(HazardItem.enterprise_id.in_(ids), HazardItem.source == SOURCE)
+        .order_by(HazardItem.found_on, HazardItem.id)
+    ):
+        follow_ups.setdefault(eid, []).append((found_on, item_id))
+    result = []
+    for enterprise, label in session.execute(
+        select(Enterprise, Unit.label).join(Unit, Unit.id == Enterprise.unit_id).where(Enterprise.id.in_(ids))
+    ).all():
+        found = failures[enterprise.id]
+        later = [item_id for found_on, item_id in follow_ups.get(enterprise.id, []) if found_on >= found[-1].date]
+        result.append(FlaggedEnterprise(enterprise.id, enterprise.uscc, enterprise.name, enterprise.unit_id, label,
+                                        start, reference, tuple(found), later[-1] if later else None))
+    return sorted(result, key=lambda f: (-f.failed_count, f.latest.date, f.enterprise_id))
+
+
+def special_inspection_facts(flagged: FlaggedEnterprise) -> str:
+    """The facts (隐患事实) of the registered item: the failed inspections, and the rule that applies."""
+    lines = "；".join(f"{n}. {f.describe()}" for n, f in enumerate(flagged.failures, start=1))
+    return (f"{flagged.name}在{chinese_date(flagged.window_from)}至{chinese_date(flagged.window_to)}两年内"
+            f"监督抽查不合格{flagged.failed_count}次：{lines}。"
+            "依据《关于开展2023年度重点工业产品质量安全隐患排查治理专项行动的通知》“对2年内2次及以上监督抽查不合格的"
+            "企业组织专门现场检查”的要求，登记专门现场检查。")
+
+
+def register_special_inspection(uow: Any, actor: Actor, enterprise_id: int, now: dt.datetime) -> services.Outcome:
+    """Register the 专门现场检查 of a flagged enterprise as a hazard item (a db.uow.SqlUnitOfWork, committed).
+
+    NotFound: no such enterprise, or another unit's; Forbidden: the actor may not register items (supervisors,
+    admins) or the enterprise is not of the actor's unit; Conflict: the enterprise is not (or no longer) flagged,
+    or already has a follow-up item.
+    """
+    today = business_date(now)
+    with Session(uow.database.reader) as session:
+        enterprise = session.get(Enterprise, enterprise_id)
+        if enterprise is None or not actor.can_see_unit(enterprise.unit_id):
+            raise NotFound("企业不存在或无权查看")
+        if not actor.may_register or actor.unit_id != enterprise.unit_id:
+            raise Forbidden("只有企业所属单位的承办人员或负责人可以登记专门现场检查")
+        found = special_inspection_candidates(session, actor, reference=today, enterprise_id=enterprise_id)
+    if not found:
+        raise Conflict(f"该企业两年内监督抽查不合格不足{MIN_FAILURES}次，无需专门现场检查")
+    flagged = found[0]
+    if flagged.follow_up_item_id is not None:
+        raise Conflict(f"该企业最近一次抽查不合格后已登记隐患（编号 {flagged.follow_up_item_id}）")
+    latest = flagged.latest
+    raw = dict(enterprise_uscc=enterprise.uscc, category=latest.category, sub_product=latest.sub_product,
+               problem_type=PROBLEM_TYPE, source=SOURCE, facts=special_inspection_facts(flagged),
+               found_on=today.isoformat())
+    return services.register_item(uow, actor, raw, now)

@@ -1,0 +1,235 @@
+"""附件2 重点工业产品质量安全隐患排查治理情况统计表, computed by SQL aggregation (GROUP BY category).
+
+The columns, their order, groups, headers and counting rules are workflow.activities.STAT_COLUMNS; this module
+only says how each column is counted in SQL. Every query runs on SQLite and PostgreSQL:
+- money is summed as integer hundredths (ROUND(amount × 100) cast to BIGINT), so neither SQLite's floating
+  REAL nor a JSON text amount can make a cent disappear; the ÷ 10,000 and the rounding to two decimals (half up)
+  happen once, in Python, on the exact sum;
+- `close_case` amounts live in item_event.input as JSON strings ("50000.00"): extracted as text
+  (SQLite JSON_EXTRACT, PostgreSQL ->>), cast to NUMERIC, then to hundredths;
+- 立案 and 移送 count items by the date of their FIRST file_case / transfer_to_judiciary (a MIN(on_date) subquery).
+
+The 合计 row adds the category rows, except the distinct-enterprise columns, which a second query counts over
+all categories at once (an enterprise sampled for two categories counts once).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Callable
+
+from sqlalchemy import BigInteger, Numeric, String, cast, distinct, func, select
+from sqlalchemy.sql import ColumnElement, Select, Subquery
+from sqlmodel import Session
+
+from db.activities import Assistance, Exposure, Interview, RiskInformation, RiskMonitoring, SamplingInspection
+from db.models import HazardItem, ItemEvent, Unit
+from db.uow import Catalogs
+from workflow.activities import CITY_LABEL, STAT_COLUMNS, TOTAL_LABEL, StatColumn, statistics_notes
+from workflow.errors import InputInvalid, NotFound
+
+Number = int | Decimal
+CENT = Decimal("0.01")
+TEN_THOUSAND = Decimal(10000)
+
+
+def wan(hundredths: int, *, yuan: bool) -> Decimal:
+    """An exact sum in hundredths → 万元 with two decimals, half up. `yuan`: the sum was in 元 (÷ 10,000)."""
+    amount = Decimal(int(hundredths)) / 100
+    if yuan:
+        amount = amount / TEN_THOUSAND
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class StatisticsTable:
+    unit: str  # 填表单位: the unit's full name, or 全市
+    unit_code: str | None
+    date_from: dt.date
+    date_to: dt.date
+    rows: tuple[tuple[str, tuple[Number, ...]], ...]  # (category, 15 figures), the notice's order
+    total: tuple[Number, ...]
+    columns: tuple[StatColumn, ...] = STAT_COLUMNS
+
+    def value(self, category: str, key: str) -> Number:
+        index = [c.key for c in self.columns].index(key)
+        if category == TOTAL_LABEL:
+            return self.total[index]
+        return dict(self.rows)[category][index]
+
+    def to_json(self) -> dict[str, Any]:
+        """{unit, unit_code, from, to, columns: [{key, group, header}], rows: [{category, values}], total: {values},
+        notes: [footnote lines]}; figures are JSON numbers, 万元 rounded to two decimals."""
+
+        def numbers(values: tuple[Number, ...]) -> list[int | float]:
+            return [float(v) if isinstance(v, Decimal) else int(v) for v in values]
+
+        return {
+            "unit": self.unit,
+            "unit_code": self.unit_code,
+            "from": self.date_from.isoformat(),
+            "to": self.date_to.isoformat(),
+            "columns": [{"key": c.key, "group": c.group, "header": c.header} for c in self.columns],
+            "rows": [{"category": category, "values": numbers(values)} for category, values in self.rows],
+            "total": {"values": numbers(self.total)},
+            "notes": statistics_notes(),
+        }
+
+
+# --- the SQL of each column ---------------------------------------------------------------------------------
+
+def _hundredths(amount: ColumnElement) -> ColumnElement:
+    return cast(func.round(amount * 100), BigInteger)
+
+
+def _json_amount(name: str) -> ColumnElement:
+    text = cast(ItemEvent.input[name].as_string(), String)
+    return func.coalesce(_hundredths(cast(text, Numeric(18, 2))), 0)
+
+
+def _first(event: str) -> Subquery:
+    """(item_id, first_on): the date of each item's first `event`."""
+    return (
+        select(ItemEvent.item_id.label("item_id"), func.min(ItemEvent.on_date).label("first_on"))
+        .where(ItemEvent.event == event)
+        .group_by(ItemEvent.item_id)
+        .subquery()
+    )
+
+
+@dataclass(frozen=True)
+class _Source:
+    """One grouped query giving (category, figure of each of `keys`) rows for a period and a unit (or None)."""
+
+    keys: tuple[str, ...]
+    query: Callable[[dt.date, dt.date, int | None], Select]
+    money: dict[str, bool]  # key → amounts in 元 (True) or already in 万元 (False)
+
+
+def _activity(table: Any, *measures: ColumnElement) -> Callable[[dt.date, dt.date, int | None], Select]:
+    def build(date_from: dt.date, date_to: dt.date, unit_id: int | None) -> Select:
+        query = select(table.category, *measures).where(table.date >= date_from, table.date <= date_to)
+        if unit_id is not None:
+            query = query.where(table.unit_id == unit_id)
+        return query.group_by(table.category)
+
+    return build
+
+
+def _first_event(event: str) -> Callable[[dt.date, dt.date, int | None], Select]:
+    def build(date_from: dt.date, date_to: dt.date, unit_id: int | None) -> Select:
+        first = _first(event)
+        query = (
+            select(HazardItem.category, func.count(HazardItem.id))
+            .join(first, first.c.item_id == HazardItem.id)
+            .where(first.c.first_on >= date_from, first.c.first_on <= date_to)
+        )
+        if unit_id is not None:
+            query = query.where(HazardItem.unit_id == unit_id)
+        return query.group_by(HazardItem.category)
+
+    return build
+
+
+def _closings(date_from: dt.date, date_to: dt.date, unit_id: int | None) -> Select:
+    query = (
+        select(HazardItem.category, func.sum(_json_amount("fine_amount")), func.sum(_json_amount("case_value")))
+        .join(ItemEvent, ItemEvent.item_id == HazardItem.id)
+        .where(ItemEvent.event == "close_case", ItemEvent.on_date >= date_from, ItemEvent.on_date <= date_to)
+    )
+    if unit_id is not None:
+        query = query.where(HazardItem.unit_id == unit_id)
+    return query.group_by(HazardItem.category)
+
+
+def _exposures(date_from: dt.date, date_to: dt.date, unit_id: int | None) -> Select:
+    query = (
+        select(HazardItem.category, func.count(distinct(Exposure.item_id)))
+        .join(Exposure, Exposure.item_id == HazardItem.id)
+        .where(Exposure.date >= date_from, Exposure.date <= date_to)
+    )
+    if unit_id is not None:
+        query = query.where(HazardItem.unit_id == unit_id)
+    return query.group_by(HazardItem.category)
+
+
+SOURCES: tuple[_Source, ...] = (
+    _Source(("risk_information",), _activity(RiskInformation, func.count(RiskInformation.id)), {}),
+    _Source(("monitoring_batches", "monitoring_problems"),
+            _activity(RiskMonitoring, func.sum(RiskMonitoring.batches), func.sum(RiskMonitoring.problems_found)), {}),
+    _Source(("sampled_enterprises", "sampled_batches", "failed_batches"),
+            _activity(SamplingInspection, func.count(distinct(SamplingInspection.enterprise_id)),
+                      func.sum(SamplingInspection.batches_sampled), func.sum(SamplingInspection.batches_failed)), {}),
+    _Source(("cases_filed",), _first_event("file_case"), {}),
+    _Source(("fines", "case_value"), _closings, {"fines": True, "case_value": True}),
+    _Source(("cases_transferred",), _first_event("transfer_to_judiciary"), {}),
+    _Source(("cases_exposed",), _exposures, {}),
+    _Source(("assisted_enterprises", "problems_solved", "output_value"),
+            _activity(Assistance, func.count(distinct(Assistance.enterprise_id)), func.sum(Assistance.problems_solved),
+                      func.sum(_hundredths(Assistance.output_value_wan))), {"output_value": False}),
+    _Source(("interviewed_enterprises",), _activity(Interview, func.count(distinct(Interview.enterprise_id))), {}),
+)
+
+# The distinct-enterprise columns: 合计 counts distinct enterprises over all categories.
+DISTINCT_TABLES: dict[str, Any] = {
+    "sampled_enterprises": SamplingInspection,
+    "assisted_enterprises": Assistance,
+    "interviewed_enterprises": Interview,
+}
+
+_KEYS = [c.key for c in STAT_COLUMNS]
+assert sorted(k for s in SOURCES for k in s.keys) == sorted(_KEYS), "every column needs exactly one SQL source"
+assert set(DISTINCT_TABLES) == {c.key for c in STAT_COLUMNS if c.distinct_enterprises}
+assert all((c.key in s.money) == c.money for s in SOURCES for c in STAT_COLUMNS if c.key in s.keys)
+
+
+def _distinct_total(session: Session, table: Any, categories: list[str], date_from: dt.date, date_to: dt.date,
+                    unit_id: int | None) -> int:
+    query = select(func.count(distinct(table.enterprise_id))).where(
+        table.date >= date_from, table.date <= date_to, table.category.in_(categories))
+    if unit_id is not None:
+        query = query.where(table.unit_id == unit_id)
+    return int(session.execute(query).scalar_one() or 0)
+
+
+def statistics(session: Session, *, unit_id: int | None, date_from: dt.date, date_to: dt.date) -> StatisticsTable:
+    """附件2 for one unit (`unit_id`) or the whole city (None), for the closed period date_from … date_to.
+
+    Scoping is the caller's (see db.activities.scope_unit). Raises InputInvalid when the period is reversed,
+    NotFound for an unknown unit.
+    """
+    if date_from > date_to:
+        raise InputInvalid({"to": "数据周期的截止日期不能早于起始日期"})
+    if unit_id is None:
+        unit_name, unit_code = CITY_LABEL, None
+    else:
+        unit = session.get(Unit, unit_id)
+        if unit is None:
+            raise NotFound("单位不存在")
+        unit_name, unit_code = unit.name, unit.code
+    categories = list(Catalogs(session).active().categories)
+    figures: dict[str, dict[str, Number]] = {name: {} for name in categories}
+    for source in SOURCES:
+        for category, *values in session.execute(source.query(date_from, date_to, unit_id)).all():
+            if category not in figures:
+                continue  # not a category of this campaign's catalog
+            for key, value in zip(source.keys, values):
+                value = int(value or 0)
+                figures[category][key] = wan(value, yuan=source.money[key]) if key in source.money else value
+    rows = []
+    for name in categories:
+        rows.append((name, tuple(figures[name].get(c.key, _zero(c)) for c in STAT_COLUMNS)))
+    total = []
+    for index, column in enumerate(STAT_COLUMNS):
+        if column.distinct_enterprises:
+            total.append(_distinct_total(session, DISTINCT_TABLES[column.key], categories, date_from, date_to,
+                                         unit_id))
+        else:
+            total.append(sum((values[index] for _, values in rows), _zero(column)))
+    return StatisticsTable(unit_name, unit_code, date_from, date_to, tuple(rows), tuple(total))
+
+
+def _zero(column: StatColumn) -> Number:
+    return Decimal("0.00") if column.money else 0
