@@ -7,6 +7,8 @@ unit) is enforced below this, in the use cases and queries, for every record.
 
 from __future__ import annotations
 
+from workflow.activities import KINDS
+
 PUBLIC = frozenset({"public"})
 ANYONE = frozenset({"handler", "leader", "supervisor", "admin"})
 UNIT_STAFF = frozenset({"handler", "leader"})
@@ -59,7 +61,23 @@ ACCESS: dict[str, frozenset[str]] = {
     "flag_unit": SUPERVISORS,
     "unflag": SUPERVISORS,
     "workflow_page": ANYONE,
+    # API: reporting
+    "api_report": STAFF_AND_SUPERVISORS,
+    "api_list_submissions": STAFF_AND_SUPERVISORS,
+    "api_submit_report": LEADERS,
+    "api_get_submission": STAFF_AND_SUPERVISORS,
+    "api_submission_file": STAFF_AND_SUPERVISORS,
+    "api_reporting_status": SUPERVISORS,
+    "api_special_inspections": STAFF_AND_SUPERVISORS,
+    "api_register_special_inspection": UNIT_STAFF,
 }
+
+# The activity records behind 附件2: every kind has the same four routes (web/api/reporting.py).
+for _kind in KINDS:
+    ACCESS[f"api_list_{_kind}"] = STAFF_AND_SUPERVISORS
+    ACCESS[f"api_get_{_kind}"] = STAFF_AND_SUPERVISORS
+    ACCESS[f"api_create_{_kind}"] = UNIT_STAFF
+    ACCESS[f"api_update_{_kind}"] = UNIT_STAFF
 
 
 # Routes the framework itself registers: the OpenAPI documents, static files and automatic OPTIONS answers.

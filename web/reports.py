@@ -37,7 +37,27 @@ def _json(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-REPORTS = {"issues": _issues}
+def _statistics(session: Session, unit, start: dt.date, end: dt.date, fmt: str) -> bytes:
+    from db.statistics import statistics
+    from documents.statistics_report import statistics_pdf, statistics_xlsx
+
+    data = statistics(session, unit_id=unit.id if unit else None, date_from=start, date_to=end).to_json()
+    if fmt == "json":
+        return _json(data)
+    return statistics_pdf(data) if fmt == "pdf" else statistics_xlsx(data)
+
+
+def _ledger(session: Session, unit, start: dt.date, end: dt.date, fmt: str) -> bytes:
+    from db.ledger import ledger
+    from documents.ledger_report import ledger_pdf, ledger_xlsx
+
+    data = ledger(session, unit_id=unit.id if unit else None, date_from=start, date_to=end).to_json()
+    if fmt == "json":
+        return _json(data)
+    return ledger_pdf(data) if fmt == "pdf" else ledger_xlsx(data)
+
+
+REPORTS = {"issues": _issues, "statistics": _statistics, "ledger": _ledger}
 
 
 def render_report(session: Session, kind: str, unit, start: dt.date, end: dt.date, fmt: str) -> bytes:
