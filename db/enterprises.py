@@ -48,7 +48,7 @@ def import_enterprises(session: Session, filename: str, data: bytes) -> ImportRe
         if not errors:
             errors = [RowError(0, "文件", "文件中没有企业数据")]
         return ImportResult(0, sorted(errors, key=lambda e: (e.row, e.column)))
-    unit_ids = dict(session.execute(select(Unit.code, Unit.id)).tuples())
+    unit_ids = dict(session.execute(select(Unit.code, Unit.id)).all())
     now = utcnow()
     session.execute(
         insert(Enterprise),

@@ -120,7 +120,7 @@ def list_items(session: Session, actor: Actor, f: ItemFilter, today: dt.date, *,
         # NULL dates sort last in both directions, portably.
         order = [case((column.is_(None), 1), else_=0), column.desc() if descending else column.asc(),
                  HazardItem.id.desc() if descending else HazardItem.id.asc()]
-    rows = session.execute(query.order_by(*order).limit(limit + 1)).tuples().all()
+    rows = session.execute(query.order_by(*order).limit(limit + 1)).all()
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -144,7 +144,7 @@ def get_item(session: Session, actor: Actor, item_id: int) -> tuple[HazardItem, 
         .join(Enterprise, Enterprise.id == HazardItem.enterprise_id)
         .join(Unit, Unit.id == HazardItem.unit_id)
         .where(HazardItem.id == item_id)
-    ).tuples().first()
+    ).first()
     if row is None or not actor.can_see_unit(row[0].unit_id):
         raise NotFound("隐患不存在或无权查看")
     return row
@@ -181,4 +181,4 @@ def counts_by(session: Session, actor: Actor, column, today: dt.date, *, overdue
     query = _scoped(select(column, func.count()).select_from(HazardItem), actor)
     if overdue_only:
         query = query.where(HazardItem.deadline < today)
-    return dict(session.execute(query.group_by(column)).tuples().all())
+    return dict(session.execute(query.group_by(column)).all())

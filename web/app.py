@@ -43,8 +43,7 @@ def create_app(database: Database | None = None, settings: Settings | None = Non
         route_handlers=[
             health, login_page, login_submit, logout, api_token,
             *api.ROUTES, *pages.ROUTES,
-            create_static_files_router(path="/static", directories=[WEB_DIR / "static"], name="static",
-                                       guards=[access_guard], opt={}),
+            create_static_files_router(path="/static", directories=[WEB_DIR / "static"], name="static"),
         ],
         guards=[access_guard],
         middleware=[session_config.middleware],

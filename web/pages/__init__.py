@@ -1,3 +1,12 @@
 """HTML pages. Each module exposes its handlers; ROUTES lists them all for the app factory."""
 
-ROUTES: list = []
+from web.pages import dashboard, enterprises, items, reporting, supervision, workflow_page
+
+ROUTES: list = [
+    *dashboard.ROUTES,
+    *items.ROUTES,
+    *enterprises.ROUTES,
+    *supervision.ROUTES,
+    *workflow_page.ROUTES,
+    *reporting.ROUTES,
+]

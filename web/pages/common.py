@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
-from litestar import Request
+from litestar import MediaType, Request
 from litestar.response import Template
 from sqlmodel import Session
 
 from db.models import Unit
-
-
 
 
 def unit_label(request: Request) -> str:
@@ -31,5 +28,58 @@ def flash(request: Request, text: str, kind: str = "ok") -> None:
 
 def page(request: Request, template: str, *, nav: str = "", status_code: int = 200, **context: Any) -> Template:
     flashes = request.session.pop("flashes", []) if "session" in request.scope and request.session else []
-    return Template(template, status_code=status_code, context={
+    return Template(template, status_code=status_code, media_type=MediaType.HTML, context={
         "actor": request.state.actor, "unit_label": unit_label(request), "nav": nav, "flashes": flashes, **context})
+
+
+# --- helpers for the page modules ---------------------------------------------------------------------------
+
+
+def runtime_of(request: Request):
+    return request.app.state.runtime
+
+
+def reader(runtime) -> Session:
+    """A read-only session (SQLite: an ordinary deferred transaction that never queues behind writers)."""
+    return Session(runtime.database.reader)
+
+
+def writer(runtime) -> Session:
+    return Session(runtime.database.writer, expire_on_commit=False)
+
+
+def today():
+    from workflow.clock import business_date, now
+
+    return business_date(now())
+
+
+def query_dict(request: Request) -> dict[str, str]:
+    """Query parameters as plain strings (the last value of a repeated parameter wins)."""
+    return {key: value for key, value in request.query_params.items()}
+
+
+def pagination_link(request: Request, **changes: Any) -> str:
+    """The current URL's query string with some parameters replaced (None removes one)."""
+    from urllib.parse import urlencode
+
+    params = query_dict(request)
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    params = {k: v for k, v in params.items() if v not in ("", None)}
+    return "?" + urlencode(params) if params else "?"
+
+
+MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL; SQLite refuses integers past 64 bits
+
+
+def record_id(value: int, what: str = "记录") -> int:
+    """A path id that cannot exist (0, negative, past the column's range) is a 404, never a database error."""
+    from workflow.errors import NotFound
+
+    if not 1 <= value <= MAX_ID:
+        raise NotFound(f"{what}不存在或无权查看")
+    return value

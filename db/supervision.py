@@ -1,0 +1,235 @@
+"""挂牌督办 (supervised listing) and the supervisor's read side: overdue work, stale cases, the unit ranking.
+
+A city supervisor flags a hazard item or a whole unit with a note; the unit sees every open flag on its dashboard
+and on the item page until a supervisor closes it. Flags are never deleted: closing records who closed it and
+when. Only supervisors and admins write flags; a flag of another unit is invisible to unit staff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from sqlalchemy import DateTime, Index, Text, and_, case, func, or_, select
+from sqlmodel import Field, Session, SQLModel
+
+from db.models import Enterprise, HazardItem, ItemEvent, Unit, utcnow
+from db.queries import GAS, overdue_query
+from workflow.actor import Actor
+from workflow.clock import SHANGHAI
+from workflow.errors import Conflict, Forbidden, InputInvalid, NotFound
+from workflow.table import State
+
+MAX_NOTE = 2000
+STALE_CASE_DAYS = 90  # a case open longer than this after its first filing is listed for supervisors
+OPEN_CASE_STATES = (State.case_filed.value, State.transferred.value)
+
+
+class SupervisionFlag(SQLModel, table=True):
+    """One 挂牌督办 notice on an item (item_id set) or on a unit (item_id NULL)."""
+
+    __tablename__ = "supervision_flag"
+    __table_args__ = (Index("ix_supervision_flag_unit_open", "unit_id", "closed_at"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)  # the unit flagged, or the flagged item's unit
+    item_id: Optional[int] = Field(default=None, foreign_key="hazard_item.id", index=True)
+    note: str = Field(sa_type=Text)
+    created_by: int = Field(foreign_key="user.id")
+    created_by_name: str = Field(max_length=50)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    closed_at: Optional[dt.datetime] = Field(default=None, sa_type=DateTime(timezone=True))
+    closed_by: Optional[int] = Field(default=None, foreign_key="user.id")
+    closed_by_name: Optional[str] = Field(default=None, max_length=50)
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+# --- writes ---------------------------------------------------------------------------------------------------
+
+
+def _require_supervisor(actor: Actor) -> None:
+    if not actor.sees_all_units:
+        raise Forbidden("只有市局督导可以挂牌督办")
+
+
+def _clean_note(note: Any) -> str:
+    text = note.strip() if isinstance(note, str) else ""
+    if not text:
+        raise InputInvalid({"note": "请填写督办意见"})
+    if len(text) > MAX_NOTE:
+        raise InputInvalid({"note": f"督办意见不得超过 {MAX_NOTE} 个字符"})
+    return text
+
+
+def flag_item(session: Session, actor: Actor, item_id: int, note: Any, now: dt.datetime) -> SupervisionFlag:
+    """Flag one hazard item (flushes; the caller commits)."""
+    _require_supervisor(actor)
+    item = session.get(HazardItem, item_id)
+    if item is None:
+        raise NotFound("隐患不存在")
+    flag = SupervisionFlag(unit_id=item.unit_id, item_id=item.id, note=_clean_note(note), created_by=actor.user_id,
+                           created_by_name=actor.name, created_at=now)
+    session.add(flag)
+    session.flush()
+    return flag
+
+
+def flag_unit(session: Session, actor: Actor, unit_id: int, note: Any, now: dt.datetime) -> SupervisionFlag:
+    """Flag a whole unit (flushes; the caller commits)."""
+    _require_supervisor(actor)
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound("单位不存在")
+    flag = SupervisionFlag(unit_id=unit.id, item_id=None, note=_clean_note(note), created_by=actor.user_id,
+                           created_by_name=actor.name, created_at=now)
+    session.add(flag)
+    session.flush()
+    return flag
+
+
+def close_flag(session: Session, actor: Actor, flag_id: int, now: dt.datetime) -> SupervisionFlag:
+    """Lift a flag (摘牌). Closing twice is a conflict, not a silent success."""
+    _require_supervisor(actor)
+    flag = session.get(SupervisionFlag, flag_id)
+    if flag is None:
+        raise NotFound("督办记录不存在")
+    if flag.closed_at is not None:
+        raise Conflict("该督办已于此前撤销")
+    flag.closed_at = now
+    flag.closed_by = actor.user_id
+    flag.closed_by_name = actor.name
+    session.add(flag)
+    session.flush()
+    return flag
+
+
+# --- reads ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlagView:
+    id: int
+    unit_id: int
+    unit_label: str
+    item_id: int | None
+    item_title: str  # enterprise · category for an item flag, "" for a unit flag
+    note: str
+    created_by_name: str
+    created_at: dt.datetime
+
+
+def _views(session: Session, query) -> list[FlagView]:
+    rows = session.execute(
+        query.add_columns(Unit.label, Enterprise.name, HazardItem.category)
+        .join(Unit, Unit.id == SupervisionFlag.unit_id)
+        .outerjoin(HazardItem, HazardItem.id == SupervisionFlag.item_id)
+        .outerjoin(Enterprise, Enterprise.id == HazardItem.enterprise_id)
+        .order_by(SupervisionFlag.created_at.desc(), SupervisionFlag.id.desc())
+    ).all()
+    return [FlagView(f.id, f.unit_id, label, f.item_id, f"{ename} · {category}" if f.item_id else "", f.note,
+                     f.created_by_name, _local(f.created_at)) for f, label, ename, category in rows]
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    """Stored UTC (SQLite hands it back naive) → Shanghai time, so the date shown is the business date."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(SHANGHAI)
+
+
+def open_flags(session: Session, actor: Actor, *, unit_id: int | None = None) -> list[FlagView]:
+    """Open flags the actor may see: their own unit's (unit staff) or every unit's (supervisors)."""
+    query = select(SupervisionFlag).where(SupervisionFlag.closed_at.is_(None))
+    if not actor.sees_all_units:
+        query = query.where(SupervisionFlag.unit_id == (actor.unit_id if actor.unit_id is not None else -1))
+    if unit_id is not None:
+        query = query.where(SupervisionFlag.unit_id == unit_id)
+    return _views(session, query)
+
+
+def flags_for_item(session: Session, actor: Actor, item: HazardItem) -> list[FlagView]:
+    """Open flags on this item and on its unit (the caller has already checked the item is visible)."""
+    if not actor.can_see_unit(item.unit_id):
+        return []
+    query = select(SupervisionFlag).where(
+        SupervisionFlag.closed_at.is_(None),
+        or_(SupervisionFlag.item_id == item.id,
+            and_(SupervisionFlag.item_id.is_(None), SupervisionFlag.unit_id == item.unit_id)))
+    return _views(session, query)
+
+
+def flagged_item_ids(session: Session, item_ids: list[int]) -> set[int]:
+    if not item_ids:
+        return set()
+    return set(session.execute(select(SupervisionFlag.item_id).where(
+        SupervisionFlag.closed_at.is_(None), SupervisionFlag.item_id.in_(item_ids))).scalars())
+
+
+# --- the supervisor's view ------------------------------------------------------------------------------------
+
+
+def overdue_items(session: Session, actor: Actor, today: dt.date, *, limit: int = 200):
+    """Overdue items, gas appliances first, then longest overdue; at most `limit` rows and the total count."""
+    query = overdue_query(actor, today)
+    total = session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+    return session.execute(query.limit(limit)).all(), total
+
+
+def overdue_by_unit_and_category(session: Session, actor: Actor, today: dt.date) -> list[dict[str, Any]]:
+    """Counts of overdue items per (unit, category), gas appliances first, then the largest counts."""
+    query = (select(Unit.id, Unit.label, HazardItem.category, func.count(), func.min(HazardItem.deadline))
+             .select_from(HazardItem).join(Unit, Unit.id == HazardItem.unit_id)
+             .where(HazardItem.deadline < today))
+    if not actor.sees_all_units:
+        query = query.where(HazardItem.unit_id == (actor.unit_id if actor.unit_id is not None else -1))
+    rows = session.execute(query.group_by(Unit.id, Unit.label, HazardItem.category)).all()
+    result = [{"unit_id": uid, "unit": label, "category": category, "count": count,
+               "max_days": (today - oldest).days if oldest else 0}
+              for uid, label, category, count, oldest in rows]
+    result.sort(key=lambda r: (r["category"] != GAS, -r["count"], r["unit"], r["category"]))
+    return result
+
+
+def stale_cases(session: Session, actor: Actor, today: dt.date, *, days: int = STALE_CASE_DAYS):
+    """Cases still open (filed or transferred) whose first 立案 is more than `days` days ago, oldest first."""
+    first_filing = (select(ItemEvent.item_id, func.min(ItemEvent.on_date).label("filed_on"))
+                    .where(ItemEvent.event == "file_case").group_by(ItemEvent.item_id).subquery())
+    query = (select(HazardItem, Enterprise, Unit, first_filing.c.filed_on)
+             .join(first_filing, first_filing.c.item_id == HazardItem.id)
+             .join(Enterprise, Enterprise.id == HazardItem.enterprise_id)
+             .join(Unit, Unit.id == HazardItem.unit_id)
+             .where(HazardItem.state.in_(OPEN_CASE_STATES),
+                    first_filing.c.filed_on < today - dt.timedelta(days=days)))
+    if not actor.sees_all_units:
+        query = query.where(HazardItem.unit_id == (actor.unit_id if actor.unit_id is not None else -1))
+    return session.execute(query.order_by(first_filing.c.filed_on.asc(), HazardItem.id.asc()).limit(500)).all()
+
+
+def unit_ranking(session: Session, today: dt.date) -> list[dict[str, Any]]:
+    """Every enforcing unit with its items, open items, overdue items and overdue rate (overdue ÷ open),
+    worst first. Units with no items at all are listed last and marked (they may not be reporting)."""
+    is_open = HazardItem.state != State.closed.value
+    is_overdue = HazardItem.deadline < today
+    counts = (select(HazardItem.unit_id,
+                     func.count().label("total"),
+                     func.sum(case((is_open, 1), else_=0)).label("open"),
+                     func.sum(case((is_overdue, 1), else_=0)).label("overdue"),
+                     func.sum(case((and_(is_overdue, HazardItem.category == GAS), 1), else_=0)).label("gas"))
+              .group_by(HazardItem.unit_id).subquery())
+    rows = session.execute(
+        select(Unit.id, Unit.label, Unit.code, counts.c.total, counts.c.open, counts.c.overdue, counts.c.gas)
+        .outerjoin(counts, counts.c.unit_id == Unit.id)
+        .where(or_(Unit.enforces.is_(True), counts.c.total > 0))
+        .order_by(Unit.position, Unit.id)
+    ).all()
+    ranking = []
+    for uid, label, code, total, open_, overdue, gas in rows:
+        total, open_, overdue, gas = int(total or 0), int(open_ or 0), int(overdue or 0), int(gas or 0)
+        rate = overdue / open_ if open_ else 0.0
+        ranking.append({"unit_id": uid, "unit": label, "code": code, "total": total, "open": open_,
+                        "overdue": overdue, "gas_overdue": gas, "rate": rate})
+    ranking.sort(key=lambda r: (r["total"] == 0, -r["overdue"], -r["rate"], r["unit"]))
+    return ranking
