@@ -58,6 +58,13 @@ def decode_cursor(cursor: str) -> list[Any]:
         values = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
         if not isinstance(values, list) or len(values) != 2:
             raise ValueError
+        key, last_id = values
+        if isinstance(last_id, bool) or not isinstance(last_id, int) or not 0 < last_id < 2**31:
+            raise ValueError
+        if key is not None and not isinstance(key, (int, str)):
+            raise ValueError
+        if isinstance(key, str):
+            dt.date.fromisoformat(key)
         return values
     except (ValueError, UnicodeDecodeError):
         raise InputInvalid({"cursor": "分页游标无效"}) from None
@@ -96,7 +103,7 @@ def item_query(actor: Actor, f: ItemFilter, today: dt.date):
         needle = f.q.strip()
         conditions = [HazardItem.facts.contains(needle), Enterprise.name.contains(needle),
                       HazardItem.category.contains(needle), HazardItem.sub_product.contains(needle)]
-        if needle.isdigit():
+        if needle.isdigit() and len(needle) <= 9:  # an item number; longer digit strings are text (e.g. a USCC)
             conditions.append(HazardItem.id == int(needle))
         query = query.where(or_(*conditions))
     return query

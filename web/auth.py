@@ -19,7 +19,7 @@ from web import access
 from web.runtime import Runtime, in_thread
 from web.tokens import fingerprint_matches, issue_token, read_token
 from workflow.actor import Actor
-from workflow.errors import InputInvalid
+from workflow.errors import InputInvalid, NotFound
 
 
 class LoginRequired(Exception):
@@ -63,8 +63,18 @@ def resolve_actor(connection: ASGIConnection) -> Actor | None:
     return _actor(user) if user else None
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit everywhere; a longer number in a path names no record
+
+
+def _check_ids(connection: ASGIConnection) -> None:
+    for value in connection.path_params.values():
+        if isinstance(value, int) and not isinstance(value, bool) and not 0 < value <= MAX_ID:
+            raise NotFound("记录不存在")
+
+
 def access_guard(connection: ASGIConnection, route_handler: BaseRouteHandler) -> None:
-    """Runs before every handler: authenticate (401 / login redirect), then check the role against ACCESS (403)."""
+    """Runs before every handler: authenticate (401 / login redirect), check the role against ACCESS (403),
+    then refuse ids no record can have (404) before any query sees them."""
     name = route_handler.handler_name
     roles = access.roles_for(name, connection.url.path)
     if roles is None:
@@ -81,6 +91,7 @@ def access_guard(connection: ASGIConnection, route_handler: BaseRouteHandler) ->
     connection.state.actor = actor
     if actor.role not in roles:
         raise PermissionDeniedException("您的角色无权访问此功能")
+    _check_ids(connection)
 
 
 def current_actor(request: Request) -> Actor:

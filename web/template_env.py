@@ -7,15 +7,16 @@ from typing import Any
 
 from jinja2 import Environment
 
-from workflow.clock import chinese_date
+from workflow.clock import SHANGHAI, chinese_date
 from workflow.table import EVENTS, ROLE_LABELS, STATE_LABELS
 
 
 def _cn_date(value: Any) -> str:
+    """A date or moment in Chinese (2023年7月19日); moments are shown on their Shanghai calendar day."""
     if isinstance(value, str) and value:
-        value = dt.date.fromisoformat(value[:10])
+        value = dt.datetime.fromisoformat(value) if len(value) > 10 else dt.date.fromisoformat(value)
     if isinstance(value, dt.datetime):
-        value = value.date()
+        value = value.astimezone(SHANGHAI).date() if value.tzinfo else value.date()
     return chinese_date(value) if isinstance(value, dt.date) else ""
 
 

@@ -96,8 +96,8 @@ def _clean_one(spec: FieldSpec, value: Any) -> Any:
             try:
                 rows.append(clean(spec.item_fields, row))
             except InputInvalid as exc:
-                first = next(iter(exc.fields.items()))
-                raise ValueError(f"第 {index} 项 {first[0]}：{first[1]}") from None
+                # The sub-field's own message already starts with its label (e.g. "请填写数量").
+                raise ValueError(f"第 {index} 项：{next(iter(exc.fields.values()))}") from None
         return rows
     raise AssertionError(f"unknown field kind {spec.kind}")
 

@@ -200,3 +200,16 @@ def test_openapi_schema_is_published(api: Api):
     schema = api.client.get("/schema/openapi.json")
     assert schema.status_code == 200
     assert "/api/v1/items/{item_id}/events/{event}" in schema.json()["paths"]
+
+
+def test_impossible_ids_cursors_and_numbers_are_answered_not_crashed_on(api: Api):
+    assert api.get("/api/v1/items/99999999999999999999", "pd.handler").status_code == 404
+    assert api.get("/api/v1/documents/9223372036854775808/pdf", "pd.handler").status_code == 404
+    import base64
+    import json
+
+    for forged in ([["x"], 1], ["2023-99-99", 5], [None, 2**70], [None, "1"]):
+        cursor = base64.urlsafe_b64encode(json.dumps(forged).encode()).decode().rstrip("=")
+        response = api.get(f"/api/v1/items?sort=deadline&cursor={cursor}", "pd.handler")
+        assert response.status_code == 422, forged
+    assert api.get("/api/v1/items?q=" + "9" * 40, "pd.handler").status_code == 200
