@@ -189,3 +189,18 @@ def counts_by(session: Session, actor: Actor, column, today: dt.date, *, overdue
     if overdue_only:
         query = query.where(HazardItem.deadline < today)
     return dict(session.execute(query.group_by(column)).all())
+
+
+class ItemQueries:
+    """The read-side port the use cases ask (workflow.ports.OverdueQuery)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def overdue(self, actor: Actor, today: dt.date, *, unit: str | None, cursor: str | None, limit: int):
+        return list_items(self.session, actor, ItemFilter(overdue=True, unit=unit, sort="deadline"), today,
+                          cursor=cursor, limit=limit)
+
+    def unit_code(self, unit_id: int) -> str | None:
+        unit = self.session.get(Unit, unit_id)
+        return unit.code if unit else None

@@ -53,6 +53,15 @@ class NumberSeries(Protocol):
     def next(self, unit_id: int, kind: str, year: int) -> int: ...
 
 
+class OverdueQuery(Protocol):
+    """The read side's overdue list: items past their deadline on `today`, most overdue first, keyset-paged."""
+
+    def overdue(self, actor: Any, today: dt.date, *, unit: str | None, cursor: str | None,
+                limit: int) -> tuple[list[Any], str | None]: ...
+
+    def unit_code(self, unit_id: int) -> str | None: ...
+
+
 class UnitOfWork(Protocol):
     items: ItemRepository
     enterprises: EnterpriseRepository

@@ -18,7 +18,7 @@ from workflow.errors import Conflict, Forbidden, InputInvalid, NotFound
 from workflow.fields import clean, to_jsonable
 from workflow.machine import destination, triggers_from
 from workflow.numbering import format_number
-from workflow.ports import UnitOfWork
+from workflow.ports import OverdueQuery, UnitOfWork
 from workflow.table import DOCUMENT_KINDS, EVENTS, STATE_LABELS, EventSpec, State
 from workflow.uscc import validate_uscc
 
@@ -183,6 +183,20 @@ def _record(
         document_id=document_id,
     )
     return document_id
+
+
+def overdue_items(query: OverdueQuery, actor: Actor, today: dt.date, *, unit: str | None = None,
+                  cursor: str | None = None, limit: int = 50) -> tuple[list[Any], str | None]:
+    """Overdue items for one unit or the whole city. Handlers and leaders get their own unit's (asking for another
+    unit is NotFound: its existence is not revealed); supervisors and admins any unit, or the city without one."""
+    if not actor.sees_all_units:
+        own = query.unit_code(actor.unit_id) if actor.unit_id is not None else None
+        if own is None:
+            raise Forbidden("您的账号未归属任何单位")
+        if unit and unit != own:
+            raise NotFound("单位不存在或无权查看")
+        unit = own
+    return query.overdue(actor, today, unit=unit, cursor=cursor, limit=limit)
 
 
 def replay(history: list[Any]) -> str | None:

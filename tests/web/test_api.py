@@ -213,3 +213,12 @@ def test_impossible_ids_cursors_and_numbers_are_answered_not_crashed_on(api: Api
         response = api.get(f"/api/v1/items?sort=deadline&cursor={cursor}", "pd.handler")
         assert response.status_code == 422, forged
     assert api.get("/api/v1/items?q=" + "9" * 40, "pd.handler").status_code == 200
+
+
+def test_overdue_for_another_unit_is_not_found_and_supervisors_may_pick_a_unit(api: Api):
+    old = (TODAY - dt.timedelta(days=60)).isoformat()
+    api.post("/api/v1/items", "pd.handler", json=reg(found_on=old))
+    assert api.get("/api/v1/overdue?unit=310110", "pd.handler").status_code == 404
+    assert len(api.get("/api/v1/overdue?unit=310115", "pd.handler").json()["items"]) == 1
+    assert api.get("/api/v1/overdue?unit=310110", "city.supervisor").json()["items"] == []
+    assert len(api.get("/api/v1/overdue?unit=310115", "city.supervisor").json()["items"]) == 1

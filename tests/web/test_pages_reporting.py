@@ -98,6 +98,8 @@ def test_special_inspection_one_click_registration(app, world: World):
     assert "上海宏达燃气器具有限公司" in listing.text and "登记为隐患" in listing.text
     supervisor = signed_in(app, "city.supervisor")
     assert "上海宏达燃气器具有限公司" in supervisor.get("/special-inspections").text
+    view = supervisor.get("/supervision").text
+    assert "专门现场检查" in view and "上海宏达燃气器具有限公司" in view and "待单位登记" in view
     from db.models import Enterprise
 
     with Session(world.db.reader) as s:

@@ -84,11 +84,9 @@ def _filter_and_limit(params: dict[str, Any]) -> tuple[queries.ItemFilter, int]:
     return f, limit
 
 
-def _list(runtime: Runtime, actor, params: dict[str, Any], overdue_only: bool = False) -> dict[str, Any]:
+def _list(runtime: Runtime, actor, params: dict[str, Any]) -> dict[str, Any]:
     f, limit = _filter_and_limit(params)
     today = business_date(now())
-    if overdue_only:
-        f.overdue, f.sort = True, "deadline"
     with Session(runtime.database.reader) as session:
         rows, cursor = queries.list_items(session, actor, f, today, cursor=params.get("cursor") or None, limit=limit)
         return {"items": [item_summary(i, e, u, today) for i, e, u in rows], "next_cursor": cursor}
@@ -104,9 +102,18 @@ async def api_list_items(request: Request) -> dict[str, Any]:
     return await in_thread(_list, request.app.state.runtime, request.state.actor, dict(request.query_params))
 
 
+def _overdue(runtime: Runtime, actor, params: dict[str, Any]) -> dict[str, Any]:
+    limit = parse_limit(params.get("limit"))
+    today = business_date(now())
+    with Session(runtime.database.reader) as session:
+        rows, cursor = services.overdue_items(queries.ItemQueries(session), actor, today, unit=params.get("unit") or None,
+                                              cursor=params.get("cursor") or None, limit=limit)
+        return {"items": [item_summary(i, e, u, today) for i, e, u in rows], "next_cursor": cursor}
+
+
 @get("/api/v1/overdue")
 async def api_overdue(request: Request) -> dict[str, Any]:
-    return await in_thread(_list, request.app.state.runtime, request.state.actor, dict(request.query_params), True)
+    return await in_thread(_overdue, request.app.state.runtime, request.state.actor, dict(request.query_params))
 
 
 def register_and_render(runtime: Runtime, actor, data: dict[str, Any]) -> dict[str, Any]:

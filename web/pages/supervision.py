@@ -9,6 +9,8 @@ from litestar import MediaType, Request, get, post
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 
+from db.risk import special_inspection_candidates
+
 from db.models import Unit
 from db.supervision import (
     MAX_NOTE,
@@ -40,6 +42,7 @@ def _context(runtime, actor, flag_unit_id: int | None = None) -> dict[str, Any]:
         stale = stale_cases(session, actor, day)
         ranking = unit_ranking(session, day)
         flags = open_flags(session, actor)
+        special = [f.to_json() for f in special_inspection_candidates(session, actor, reference=day)]
         units = list(session.execute(select(Unit).where(Unit.enforces.is_(True)).order_by(Unit.position, Unit.id))
                      .scalars())
         flag_unit = session.get(Unit, flag_unit_id) if flag_unit_id else None
@@ -69,6 +72,7 @@ def _context(runtime, actor, flag_unit_id: int | None = None) -> dict[str, Any]:
         "ranking": ranking, "ranking_chart": chart,
         "flags": flags, "flagged_units": flagged_units, "units": units, "max_note": MAX_NOTE,
         "flag_unit": flag_unit,
+        "special": special,
     }
 
 
