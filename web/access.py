@@ -74,6 +74,13 @@ ACCESS: dict[str, frozenset[str]] = {
     "submission_file": STAFF_AND_SUPERVISORS,
     "special_inspections": STAFF_AND_SUPERVISORS,
     "special_inspection_register": UNIT_STAFF,
+    # pages: administration
+    "admin_users": ADMINS,
+    "admin_user_create": ADMINS,
+    "admin_user_active": ADMINS,
+    "admin_user_password": ADMINS,
+    "admin_units": ADMINS,
+    "admin_unit_update": ADMINS,
     # API: reporting
     "api_report": STAFF_AND_SUPERVISORS,
     "api_list_submissions": STAFF_AND_SUPERVISORS,

@@ -1,6 +1,6 @@
 """HTML pages. Each module exposes its handlers; ROUTES lists them all for the app factory."""
 
-from web.pages import dashboard, enterprises, items, reporting, supervision, workflow_page
+from web.pages import admin, dashboard, enterprises, items, reporting, supervision, workflow_page
 
 ROUTES: list = [
     *dashboard.ROUTES,
@@ -9,4 +9,5 @@ ROUTES: list = [
     *supervision.ROUTES,
     *workflow_page.ROUTES,
     *reporting.ROUTES,
+    *admin.ROUTES,
 ]
