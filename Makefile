@@ -16,9 +16,13 @@ system:
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
-## uv, then the virtual environment from uv.lock (frozen: exactly the pinned versions).
+## uv (from PyPI), then the virtual environment from uv.lock (frozen: exactly the pinned versions).
 venv: system
-	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet --break-system-packages uv
+	@if ! command -v uv >/dev/null 2>&1 && [ ! -x "$(UV)" ]; then \
+	  python3 -m pip --version >/dev/null 2>&1 || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends python3-pip python3-venv; }; \
+	  python3 -m pip install --quiet --user uv 2>/dev/null || python3 -m pip install --quiet --user --break-system-packages uv; \
+	fi
 	@$$(command -v uv || echo $(UV)) sync --frozen --quiet
 
 init: venv
