@@ -4,6 +4,8 @@ VENV := .venv
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 DEB_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk fonts-noto-color-emoji fonts-lxgw-wenkai poppler-utils chromium postgresql
 export HAZARDTRACK_DATA_DIR ?= $(CURDIR)/var
+# uv trusts the operating system's certificate store (where a site's own CA is installed), not only its bundled roots.
+export UV_NATIVE_TLS ?= 1
 
 .PHONY: run test system venv init demo bench lint clean
 
