@@ -48,7 +48,7 @@ def _kind_links() -> list[dict[str, str]]:
 
 def _record_columns(kind: str) -> list[dict[str, str]]:
     spec = KINDS[kind]
-    shown = [f for f in spec.fields if f.kind != "longtext" and f.name not in ("enterprise_uscc", "item_id")][:6]
+    shown = [f for f in spec.fields if f.kind != "longtext" and f.name not in ("enterprise_uscc", "item_id")][:7]
     return [{"name": f.name, "label": f.label} for f in shown]
 
 
