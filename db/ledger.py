@@ -17,9 +17,10 @@ from sqlmodel import Session
 
 from db.activities import CreditListing, Exposure, TypicalCase
 from db.models import Enterprise, HazardItem, ItemEvent, Unit
-from workflow.activities import CITY_LABEL, CREDIT_LIST_KINDS, LEDGER_COLUMNS, LEDGER_UNIT_COLUMN
+from db.statistics import report_unit
+from workflow.activities import CREDIT_LIST_KINDS, LEDGER_COLUMNS, LEDGER_UNIT_COLUMN
 from workflow.clock import chinese_date
-from workflow.errors import InputInvalid, NotFound
+from workflow.errors import InputInvalid
 
 NATIONAL_SYSTEM, SERIOUS_LIST = CREDIT_LIST_KINDS
 
@@ -111,13 +112,7 @@ def ledger(session: Session, *, unit_id: int | None, date_from: dt.date, date_to
     """
     if date_from > date_to:
         raise InputInvalid({"to": "截止日期不能早于起始日期"})
-    if unit_id is None:
-        unit_name, unit_code = CITY_LABEL, None
-    else:
-        unit = session.get(Unit, unit_id)
-        if unit is None:
-            raise NotFound("单位不存在")
-        unit_name, unit_code = unit.name, unit.code
+    unit_name, unit_code = report_unit(session, unit_id)
     filed = (
         select(ItemEvent.item_id.label("item_id"), func.min(ItemEvent.on_date).label("filed_on"))
         .where(ItemEvent.event == "file_case")

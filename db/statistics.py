@@ -194,6 +194,16 @@ def _distinct_total(session: Session, table: Any, categories: list[str], date_fr
     return int(session.execute(query).scalar_one() or 0)
 
 
+def report_unit(session: Session, unit_id: int | None) -> tuple[str, str | None]:
+    """(填表单位 name, unit code) of a report: a unit's full name, or 全市 for the city (None)."""
+    if unit_id is None:
+        return CITY_LABEL, None
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound("单位不存在")
+    return unit.name, unit.code
+
+
 def statistics(session: Session, *, unit_id: int | None, date_from: dt.date, date_to: dt.date) -> StatisticsTable:
     """附件2 for one unit (`unit_id`) or the whole city (None), for the closed period date_from … date_to.
 
@@ -202,13 +212,7 @@ def statistics(session: Session, *, unit_id: int | None, date_from: dt.date, dat
     """
     if date_from > date_to:
         raise InputInvalid({"to": "数据周期的截止日期不能早于起始日期"})
-    if unit_id is None:
-        unit_name, unit_code = CITY_LABEL, None
-    else:
-        unit = session.get(Unit, unit_id)
-        if unit is None:
-            raise NotFound("单位不存在")
-        unit_name, unit_code = unit.name, unit.code
+    unit_name, unit_code = report_unit(session, unit_id)
     categories = list(Catalogs(session).active().categories)
     figures: dict[str, dict[str, Number]] = {name: {} for name in categories}
     for source in SOURCES:

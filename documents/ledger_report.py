@@ -25,6 +25,7 @@ from documents.statistics_report import (
     _day,
     _save,
     period_text,
+    write_sheet_heading,
 )
 from workflow.activities import LEDGER_ATTACHMENT, LEDGER_TITLE
 from workflow.clock import chinese_date
@@ -77,26 +78,9 @@ def ledger_pdf(data: dict, *, generated_on: dt.date | None = None, stamp: str | 
 def write_ledger_sheet(ws: Worksheet, data: dict, *, stamp: str | None = None) -> None:
     columns = data["columns"]
     width = len(columns)
-    last = get_column_letter(width)
     body = Font(name=XLSX_FONT, size=11)
-    ws["A1"] = LEDGER_ATTACHMENT
-    ws["A1"].font = Font(name=XLSX_HEADING_FONT, size=14)
-    if stamp:
-        ws.cell(row=1, column=width - 1, value=stamp).font = Font(name=XLSX_FONT, size=9)
-        ws.merge_cells(start_row=1, start_column=width - 1, end_row=1, end_column=width)
-        ws.cell(row=1, column=width - 1).alignment = Alignment(horizontal="right")
-    ws.merge_cells(f"A2:{last}2")
-    ws["A2"] = LEDGER_TITLE
-    ws["A2"].font = Font(name="方正小标宋简体", size=18, bold=True)
-    ws["A2"].alignment = Alignment(horizontal="center", vertical="center")
-    ws.row_dimensions[2].height = 32
-    split = max(1, width // 2)
-    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=split)
-    ws.cell(row=3, column=1, value=f"单位：{data['unit']}").font = body
-    period = ws.cell(row=3, column=split + 1, value=f"报送时间：{period_text(data['from'], data['to'])}")
-    ws.merge_cells(start_row=3, start_column=split + 1, end_row=3, end_column=width)
-    period.font = body
-    period.alignment = Alignment(horizontal="right")
+    write_sheet_heading(ws, attachment=LEDGER_ATTACHMENT, title=LEDGER_TITLE, width=width, stamp=stamp, stamp_span=2,
+                        left=f"单位：{data['unit']}", right=f"报送时间：{period_text(data['from'], data['to'])}")
     for index, c in enumerate(columns, start=1):
         cell = ws.cell(row=4, column=index, value=c["header"])
         cell.font, cell.alignment, cell.border = Font(name=XLSX_HEADING_FONT, size=11), CENTER, BORDER

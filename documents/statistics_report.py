@@ -137,32 +137,42 @@ LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 FIRST_DATA_ROW = 6  # 1 附件2, 2 title, 3 填表单位/数据周期, 4 groups, 5 headers, 6… categories
 
 
+def write_sheet_heading(ws: Worksheet, *, attachment: str, title: str, width: int, stamp: str | None,
+                        stamp_span: int, left: str, right: str) -> None:
+    """Rows 1–3 of an attachment sheet as the notice lays them out: 附件N (and a submission stamp), the title,
+    then the unit on the left and the period on the right."""
+    body = Font(name=XLSX_FONT, size=11)
+    ws["A1"] = attachment
+    ws["A1"].font = Font(name=XLSX_HEADING_FONT, size=14)
+    if stamp:
+        start = width - stamp_span + 1
+        ws.cell(row=1, column=start, value=stamp).font = Font(name=XLSX_FONT, size=9)
+        ws.merge_cells(start_row=1, start_column=start, end_row=1, end_column=width)
+        ws.cell(row=1, column=start).alignment = Alignment(horizontal="right")
+    ws.merge_cells(f"A2:{get_column_letter(width)}2")
+    ws["A2"] = title
+    ws["A2"].font = Font(name="方正小标宋简体", size=18, bold=True)
+    ws["A2"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[2].height = 32
+    split = max(1, width // 2)
+    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=split)
+    ws.merge_cells(start_row=3, start_column=split + 1, end_row=3, end_column=width)
+    ws.cell(row=3, column=1, value=left).font = body
+    cell = ws.cell(row=3, column=split + 1, value=right)
+    cell.font = body
+    cell.alignment = Alignment(horizontal="right")
+
+
 def write_statistics_sheet(ws: Worksheet, data: dict, *, stamp: str | None = None) -> None:
     """Fill `ws` with 附件2: merged group headers, figures as numbers (万元 with number format 0.00)."""
     columns = _columns(data)
     width = len(columns) + 1
-    last = get_column_letter(width)
     body = Font(name=XLSX_FONT, size=11)
     head = Font(name=XLSX_HEADING_FONT, size=10)
 
-    ws["A1"] = STATISTICS_ATTACHMENT
-    ws["A1"].font = Font(name=XLSX_HEADING_FONT, size=14)
-    if stamp:
-        ws.cell(row=1, column=width - 5, value=stamp).font = Font(name=XLSX_FONT, size=9)
-        ws.merge_cells(start_row=1, start_column=width - 5, end_row=1, end_column=width)
-        ws.cell(row=1, column=width - 5).alignment = Alignment(horizontal="right")
-    ws.merge_cells(f"A2:{last}2")
-    ws["A2"] = STATISTICS_TITLE
-    ws["A2"].font = Font(name="方正小标宋简体", size=18, bold=True)
-    ws["A2"].alignment = Alignment(horizontal="center", vertical="center")
-    ws.row_dimensions[2].height = 32
-    split = width // 2
-    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=split)
-    ws.merge_cells(start_row=3, start_column=split + 1, end_row=3, end_column=width)
-    ws.cell(row=3, column=1, value=f"填表单位：{data['unit']}").font = body
-    period = ws.cell(row=3, column=split + 1, value=f"数据周期：{period_text(data['from'], data['to'])}")
-    period.font = body
-    period.alignment = Alignment(horizontal="right")
+    write_sheet_heading(ws, attachment=STATISTICS_ATTACHMENT, title=STATISTICS_TITLE, width=width, stamp=stamp,
+                        stamp_span=6, left=f"填表单位：{data['unit']}",
+                        right=f"数据周期：{period_text(data['from'], data['to'])}")
 
     ws.merge_cells("A4:A5")
     ws["A4"] = CATEGORY_HEADER
