@@ -12,6 +12,7 @@ from db.models import Document, Enterprise, HazardItem, ItemEvent, Unit
 from workflow.actor import Actor
 from workflow.deadlines import days_left, is_overdue
 from workflow.services import allowed_events
+from workflow.workdays import calendar_note
 from workflow.table import EVENTS, STATE_LABELS
 
 
@@ -59,6 +60,9 @@ def item_detail(session: Session, actor: Actor, item_id: int, today: dt.date) ->
         allowed_events=allowed_events(actor, item),
         history=[history_json(h) for h in queries.history(session, item.id)],
         documents=[document_json(d) for d in queries.documents(session, item.id)],
+        # Working days count only for the 15-day verification deadline; say so when a year's official
+        # holiday schedule is not known yet (weekends only, or an admin's file).
+        calendar_note=calendar_note(item.found_on, item.deadline) if item.state == "found" else None,
         created_at=_iso(item.created_at),
         updated_at=_iso(item.updated_at),
     )

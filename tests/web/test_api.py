@@ -222,3 +222,14 @@ def test_overdue_for_another_unit_is_not_found_and_supervisors_may_pick_a_unit(a
     assert len(api.get("/api/v1/overdue?unit=310115", "pd.handler").json()["items"]) == 1
     assert api.get("/api/v1/overdue?unit=310110", "city.supervisor").json()["items"] == []
     assert len(api.get("/api/v1/overdue?unit=310115", "city.supervisor").json()["items"]) == 1
+
+
+def test_a_deadline_in_a_year_without_the_official_holiday_schedule_says_so(api: Api, world: World, monkeypatch):
+    from workflow import workdays
+
+    real = workdays.default_calendar().basis
+    monkeypatch.setattr(workdays.WorkCalendar, "basis", lambda self, year: "weekends" if year >= TODAY.year else real(year))
+    item = api.post("/api/v1/items", "pd.handler", json=reg()).json()
+    assert item["calendar_note"] and "周末" in item["calendar_note"]
+    old = api.post("/api/v1/items", "pd.handler", json=reg(found_on="2023-07-03")).json()
+    assert old["calendar_note"] is None
