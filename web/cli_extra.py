@@ -131,7 +131,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from web.bench import run_benchmarks
 
-    results = run_benchmarks(quick=args.quick)
+    results = run_benchmarks(quick=args.quick, items=args.items)
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
     return 0
@@ -159,5 +159,6 @@ def register(sub) -> None:
     p = sub.add_parser("bench", help="性能基准（与同次运行测得的基线之比）")
     p.add_argument("--quick", action="store_true", help="小规模快速运行")
     p.add_argument("--json", action="store_true", help="另以 JSON 输出结果")
+    p.add_argument("--items", type=int, help="隐患条数（默认 50000；--quick 为 2000）")
     p.set_defaults(func=cmd_bench)
 
