@@ -106,3 +106,18 @@ def test_special_inspection_one_click_registration(app, world: World):
         enterprise_id = s.execute(select(Enterprise.id).where(Enterprise.uscc == PUDONG_USCC)).scalar_one()
     registered = client.post(f"/special-inspections/{enterprise_id}/register", data=form(client), follow_redirects=False)
     assert registered.status_code == 303 and registered.headers["location"].startswith("/items/")
+
+
+def test_a_filed_case_links_to_its_side_records_prefilled(app, world: World):
+    from tests.conftest import NOW, event_input, register_input
+    from workflow import services
+
+    outcome = services.register_item(world.uow(), world.handler, register_input(), NOW)
+    client = signed_in(app, "pd.leader")
+    assert "案件附加记录" not in client.get(f"/items/{outcome.item_id}").text
+    services.fire_event(world.uow(), world.leader, outcome.item_id, "file_case",
+                        {**event_input("file_case", "found", NOW.date()), "version": 1}, NOW)
+    page = client.get(f"/items/{outcome.item_id}").text
+    assert f"/records/typical-cases/new?item_id={outcome.item_id}" in page
+    form_page = client.get(f"/records/typical-cases/new?item_id={outcome.item_id}").text
+    assert f'value="{outcome.item_id}"' in form_page
