@@ -16,6 +16,7 @@ from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
 from db.accounts import hash_password
+from db.demo_activities import load_demo_activities
 from db.engine import Database
 from db.models import Enterprise, HazardItem, Unit, User, utcnow
 from db.uow import SqlUnitOfWork, load_catalog
@@ -92,12 +93,17 @@ class DemoSummary:
     enterprises: int = 0
     items: int = 0
     events: int = 0
+    activities: dict[str, int] = field(default_factory=dict)
     skipped: bool = False
 
     def describe(self) -> str:
         if self.skipped:
             return "演示数据已存在，未重复载入。"
+        from workflow.activities import KINDS
+
+        records = "，".join(f"{KINDS[k].label} {n}" for k, n in self.activities.items() if k in KINDS)
         lines = [f"已载入演示数据：企业 {self.enterprises} 家，隐患 {self.items} 条，事件 {self.events} 个。",
+                 *([f"附件2 活动记录：{records}。"] if records else []),
                  f"演示账号（密码均为 {DEMO_PASSWORD}）："]
         lines += [f"  {u:<22} {r:<8} {unit}" for u, r, unit in self.users]
         return "\n".join(lines)
@@ -154,7 +160,7 @@ def load_demo(database: Database, seed: int = 2023, *, items_per_unit: int = 20,
 
     plans = _plan_items(rng, units, users, enterprises, catalog, campaign, today, items_per_unit)
     summary.items, summary.events = _play(database, plans)
-    from db.demo_activities import load_demo_activities; load_demo_activities(database, seed, today)  # noqa: E702
+    summary.activities = load_demo_activities(database, seed, today)
     return summary
 
 
