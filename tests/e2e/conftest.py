@@ -23,8 +23,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 SCREENS = Path("/tmp/screens")
 
-if not Path(CHROMIUM).exists():  # pragma: no cover - `make test` installs the chromium package
-    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
+# `make test` installs the chromium package; without it these tests fail (never skip silently).
+if not Path(CHROMIUM).exists():  # pragma: no cover
+    raise RuntimeError("Chromium is not installed at /usr/bin/chromium: run `make test` (it installs it) "
+                       "or apt-get install chromium")
 
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402
 from sqlalchemy import select  # noqa: E402
