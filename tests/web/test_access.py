@@ -106,3 +106,12 @@ def test_a_failed_page_login_says_so_in_chinese_and_open_redirects_are_refused(a
         good = client.post("/login", data={"username": "pd.handler", "password": PASSWORD, "_csrf_token": token,
                                            "next": "//evil.example/"}, follow_redirects=False)
         assert good.headers["location"] == "/"
+
+
+def test_every_response_carries_the_security_headers(app):
+    with TestClient(app=app) as client:
+        for path in ("/login", "/health", "/api/v1/items", "/nowhere"):
+            response = client.get(path, follow_redirects=False)
+            assert "script-src 'self'" in response.headers["content-security-policy"], path
+            assert response.headers["x-frame-options"] == "DENY"
+            assert response.headers["x-content-type-options"] == "nosniff"

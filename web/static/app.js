@@ -2,6 +2,14 @@
 (function () {
   "use strict";
 
+  // Print buttons (no inline handlers: the Content-Security-Policy allows scripts from this site only).
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest && event.target.closest("[data-print]");
+    if (target) { event.preventDefault(); window.print(); }
+    var back = event.target.closest && event.target.closest("[data-back]");
+    if (back && window.history.length > 1) { event.preventDefault(); window.history.back(); }
+  });
+
   // Category → sub-product: offer only the chosen category's sub-products.
   function linkSubProducts(select) {
     var form = select.form;
