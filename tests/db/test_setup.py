@@ -128,3 +128,21 @@ def test_cli_init_create_user_and_import(tmp_path):
         assert user.password_hash.startswith("$argon2")
         assert s.execute(select(func.count()).select_from(Enterprise)).scalar_one() == 1
     database.dispose()
+
+
+def test_backup_copies_the_database_and_the_stored_pdfs(tmp_path):
+    import sqlite3
+
+    data = tmp_path / "data"
+    env = {"HAZARDTRACK_DATA_DIR": str(data)}
+    assert run_cli("init", env=env).returncode == 0
+    (data / "pdf" / "ab").mkdir(parents=True)
+    (data / "pdf" / "ab" / "cdef.pdf").write_bytes(b"%PDF-1.7 test")
+    target = tmp_path / "backup"
+    result = run_cli("backup", str(target), env=env)
+    assert result.returncode == 0, result.stderr
+    copies = list(target.glob("hazardtrack-*.sqlite3"))
+    assert len(copies) == 1
+    with sqlite3.connect(copies[0]) as copy:
+        assert copy.execute("select count(*) from unit").fetchone()[0] == 22
+    assert (target / "pdf" / "ab" / "cdef.pdf").read_bytes() == b"%PDF-1.7 test"
