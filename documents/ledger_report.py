@@ -25,6 +25,7 @@ from documents.statistics_report import (
     _day,
     _save,
     period_text,
+    print_setup,
     write_sheet_heading,
 )
 from workflow.activities import LEDGER_ATTACHMENT, LEDGER_TITLE
@@ -99,13 +100,7 @@ def write_ledger_sheet(ws: Worksheet, data: dict, *, stamp: str | None = None) -
             cell.font, cell.border = body, BORDER
             cell.alignment = Alignment(horizontal="center" if key in _CELL_CLASS else "left", vertical="top",
                                        wrap_text=True)
-    ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=1)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "4:4"
+    print_setup(ws, freeze=ws.cell(row=FIRST_DATA_ROW, column=1), title_rows="4:4")
 
 
 def ledger_xlsx(data: dict, *, stamp: str | None = None) -> bytes:

@@ -163,6 +163,17 @@ def write_sheet_heading(ws: Worksheet, *, attachment: str, title: str, width: in
     cell.alignment = Alignment(horizontal="right")
 
 
+def print_setup(ws: Worksheet, *, freeze: Any, title_rows: str) -> None:
+    """Landscape A4, one page wide, header rows repeated on every printed page, panes frozen below them."""
+    ws.freeze_panes = freeze
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = title_rows
+
+
 def write_statistics_sheet(ws: Worksheet, data: dict, *, stamp: str | None = None) -> None:
     """Fill `ws` with 附件2: merged group headers, figures as numbers (万元 with number format 0.00)."""
     columns = _columns(data)
@@ -213,13 +224,7 @@ def write_statistics_sheet(ws: Worksheet, data: dict, *, stamp: str | None = Non
     ws.column_dimensions["A"].width = 26
     for index, c in enumerate(columns, start=2):
         ws.column_dimensions[get_column_letter(index)].width = 14 if c.width == "wide" else 10
-    ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=2)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "4:5"
+    print_setup(ws, freeze=ws.cell(row=FIRST_DATA_ROW, column=2), title_rows="4:5")
 
 
 def _save(wb: Workbook) -> bytes:
