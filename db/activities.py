@@ -1,6 +1,6 @@
 """Activity records feeding 附件2 and 附件1: tables and their use cases (create, update, get, list).
 
-One generic implementation, driven by workflow.activities.KINDS (fields, rules) and `STORES` below (which table
+One generic implementation, driven by workflow.record_kinds.KINDS (fields, rules) and `STORES` below (which table
 holds each kind). Every kind has the same three named entry points — `create_<kind>`, `update_<kind>`,
 `list_<kind>` — which are one-line calls of `create_record`, `update_record` and `list_records`.
 
@@ -27,7 +27,7 @@ from sqlmodel import Field, Session, SQLModel
 
 from db.models import Enterprise, HazardItem, ItemEvent, Unit, utcnow
 from db.uow import Catalogs
-from workflow.activities import KINDS, RecordKind, check_record, check_side_record, clean_record
+from workflow.record_kinds import KINDS, RecordKind, check_record, check_side_record, clean_record
 from workflow.actor import Actor
 from workflow.clock import business_date
 from workflow.errors import Conflict, Forbidden, InputInvalid, NotFound

@@ -18,7 +18,8 @@ from sqlmodel import Session
 from db.activities import CreditListing, Exposure, TypicalCase
 from db.models import Enterprise, HazardItem, ItemEvent, Unit
 from db.statistics import report_unit
-from workflow.activities import CREDIT_LIST_KINDS, LEDGER_COLUMNS, LEDGER_UNIT_COLUMN
+from workflow.record_kinds import CREDIT_LIST_KINDS
+from workflow.ledger_columns import LEDGER_COLUMNS, LEDGER_UNIT_COLUMN
 from workflow.clock import chinese_date
 from workflow.errors import InputInvalid
 

@@ -1,6 +1,6 @@
 """附件2 重点工业产品质量安全隐患排查治理情况统计表, computed by SQL aggregation (GROUP BY category).
 
-The columns, their order, groups, headers and counting rules are workflow.activities.STAT_COLUMNS; this module
+The columns, their order, groups, headers and counting rules are workflow.statistics_columns.STAT_COLUMNS; this module
 only says how each column is counted in SQL. Every query runs on SQLite and PostgreSQL:
 - money is summed as integer hundredths (ROUND(amount × 100) cast to BIGINT), so neither SQLite's floating
   REAL nor a JSON text amount can make a cent disappear; the ÷ 10,000 and the rounding to two decimals (half up)
@@ -27,7 +27,7 @@ from sqlmodel import Session
 from db.activities import Assistance, Exposure, Interview, RiskInformation, RiskMonitoring, SamplingInspection
 from db.models import HazardItem, ItemEvent, Unit
 from db.uow import Catalogs
-from workflow.activities import CITY_LABEL, STAT_COLUMNS, TOTAL_LABEL, StatColumn, statistics_notes
+from workflow.statistics_columns import CITY_LABEL, STAT_COLUMNS, TOTAL_LABEL, StatColumn, statistics_notes
 from workflow.errors import InputInvalid, NotFound
 
 Number = int | Decimal

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from documents.fonts import TEMPLATES_DIR, html_to_pdf, metadata_date
+from documents.pdf import TEMPLATES_DIR, html_to_pdf, metadata_date
 from documents.render import cn_date
 
 TITLE = "问题清单"

@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from documents.fonts import html_to_pdf, metadata_date
+from documents.pdf import html_to_pdf, metadata_date
 from documents.statistics_report import (
     BORDER,
     CENTER,
@@ -28,7 +28,7 @@ from documents.statistics_report import (
     print_setup,
     write_sheet_heading,
 )
-from workflow.activities import LEDGER_ATTACHMENT, LEDGER_TITLE
+from workflow.ledger_columns import LEDGER_ATTACHMENT, LEDGER_TITLE
 from workflow.clock import chinese_date
 
 _CELL_CLASS = {"unit": "unit", "reported_on": "date", "filed_on": "date", "exposed": "flag", "credit_listed": "flag"}

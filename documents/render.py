@@ -19,7 +19,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from documents.fonts import FONT_CONFIG, TEMPLATES_DIR, html_to_pdf, metadata_date
+from documents.pdf import FONT_CONFIG, TEMPLATES_DIR, html_to_pdf, metadata_date
 from workflow.table import DOCUMENT_KINDS
 
 TEMPLATE_VERSION = 1

@@ -2,7 +2,7 @@
 and a report submission (附件2 + 附件1) re-rendered from its frozen JSON.
 
 Every function takes the JSON of db.statistics.StatisticsTable.to_json() (live or frozen), so a submission
-renders exactly what was submitted. Headers, groups and counting rules come from workflow.activities
+renders exactly what was submitted. Headers, groups and counting rules come from workflow.statistics_columns
 (STAT_COLUMNS); the notice's line breaks of each header are used where the header text is unchanged.
 
 Fonts: the shared WeasyPrint set-up of documents/fonts.py (one module-level FontConfiguration, FONT_CONFIG,
@@ -22,15 +22,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from documents.fonts import TEMPLATES_DIR, html_to_pdf, metadata_date
-from workflow.activities import (
-    CATEGORY_HEADER,
-    STAT_COLUMNS,
-    STATISTICS_ATTACHMENT,
-    STATISTICS_TITLE,
-    TOTAL_LABEL,
-    statistics_notes,
-)
+from documents.pdf import TEMPLATES_DIR, html_to_pdf, metadata_date
+from workflow.statistics_columns import CATEGORY_HEADER, STAT_COLUMNS, STATISTICS_ATTACHMENT, STATISTICS_TITLE, TOTAL_LABEL, statistics_notes
 from workflow.clock import chinese_date
 
 STYLESHEET = "statistics.css"

@@ -7,7 +7,7 @@ unit) is enforced below this, in the use cases and queries, for every record.
 
 from __future__ import annotations
 
-from workflow.activities import KINDS
+from workflow.record_kinds import KINDS
 
 PUBLIC = frozenset({"public"})
 ANYONE = frozenset({"handler", "leader", "supervisor", "admin"})

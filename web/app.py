@@ -20,7 +20,7 @@ from db.engine import Database, open_database
 from documents.store import PdfStore
 from web import api, errors, pages
 from web.auth import access_guard, api_token, login_page, login_submit, logout
-from web.runtime import Runtime
+from web.app_state import Runtime
 from web.settings import Settings, load_settings
 from web.template_env import configure_environment
 

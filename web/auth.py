@@ -16,8 +16,8 @@ from sqlmodel import Session
 from db.accounts import verify_password
 from db.models import User
 from web import access
-from web.runtime import Runtime, in_thread
-from web.tokens import fingerprint_matches, issue_token, read_token
+from web.app_state import Runtime, in_thread
+from web.api_tokens import fingerprint_matches, issue_token, read_token
 from workflow.actor import Actor
 from workflow.errors import InputInvalid, NotFound
 

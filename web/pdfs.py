@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from db.models import Document
 from documents.render import render_pdf
-from web.runtime import Runtime
+from web.app_state import Runtime
 
 log = logging.getLogger("hazardtrack.documents")
 

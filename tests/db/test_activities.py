@@ -11,7 +11,7 @@ from db import activities
 from db.activities import STORES
 from tests.conftest import PUDONG_USCC, YANGPU_USCC
 from tests.db.activity_builders import LATER, Builder, at, new_enterprise
-from workflow.activities import KINDS
+from workflow.record_kinds import KINDS
 from workflow.errors import Conflict, Forbidden, InputInvalid, NotFound
 from workflow.uscc import make_uscc
 

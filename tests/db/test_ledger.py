@@ -10,7 +10,7 @@ from sqlmodel import Session
 from db import activities
 from db.ledger import ledger
 from tests.db.activity_builders import LATER, Builder, new_enterprise
-from workflow.activities import LEDGER_COLUMNS
+from workflow.ledger_columns import LEDGER_COLUMNS
 from workflow.errors import InputInvalid
 
 D = dt.date

@@ -10,7 +10,7 @@ import openpyxl
 from sqlalchemy import func, inspect, select
 from sqlmodel import Session
 
-from db.demo import load_demo
+from demo import load_demo
 from db.engine import open_database
 from db.enterprises import import_enterprises
 from db.models import Category, Document, Enterprise, HazardItem, Unit, User

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from db.statistics import statistics
 from tests.db.activity_builders import CATEGORIES, Builder, generate, new_enterprise
-from workflow.activities import STAT_COLUMNS
+from workflow.statistics_columns import STAT_COLUMNS
 from workflow.errors import InputInvalid
 
 D = dt.date
@@ -210,9 +210,9 @@ def test_a_reversed_period_is_refused(db):
 
 
 def test_the_demo_data_fills_every_column_and_flags_repeat_failures(tmp_path):
-    from db.demo import load_demo
+    from demo import load_demo
     from db.engine import open_database
-    from db.risk import special_inspection_candidates
+    from db.special_inspections import special_inspection_candidates
     from db.setup import initialise
     from tests.conftest import add_user
 

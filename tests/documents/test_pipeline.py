@@ -14,7 +14,7 @@ from db.models import Document
 from documents.store import PdfStore
 from tests.conftest import NOW, World, event_input, register_input
 from web.pdfs import ensure_pdf
-from web.runtime import Runtime
+from web.app_state import Runtime
 from web.settings import Settings
 from workflow import services
 from workflow.clock import business_date

@@ -20,15 +20,8 @@ from documents.ledger_report import ledger_pdf, ledger_xlsx
 from documents.statistics_report import statistics_pdf, statistics_xlsx, submission_pdf, submission_xlsx
 from tests.db.activity_builders import LATER, at, generate
 from tests.documents.pdf_probe import INTENDED_FACES, page_count, pdf_fonts, pdf_pages, squeeze, strict
-from workflow.activities import (
-    LEDGER_COLUMNS,
-    LEDGER_TITLE,
-    STAT_COLUMNS,
-    STAT_GROUPS,
-    STATISTICS_TITLE,
-    counting_rules_markdown,
-    statistics_notes,
-)
+from workflow.statistics_columns import STAT_COLUMNS, STAT_GROUPS, STATISTICS_TITLE, counting_rules_markdown, statistics_notes
+from workflow.ledger_columns import LEDGER_COLUMNS, LEDGER_TITLE
 
 D = dt.date
 REPO = Path(__file__).resolve().parents[2]

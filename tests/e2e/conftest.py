@@ -32,7 +32,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  
 from sqlalchemy import select  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from db.demo import DEMO_PASSWORD, load_demo  # noqa: E402
+from demo import DEMO_PASSWORD, load_demo  # noqa: E402
 from db.engine import Database, open_database  # noqa: E402
 from db.models import Enterprise, HazardItem, Unit, User  # noqa: E402
 from db.setup import initialise  # noqa: E402

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from db.enterprises import create_enterprise, update_enterprise
 from db.models import Enterprise, Unit
 from web.api.items import parse_limit
-from web.runtime import Runtime, in_thread
+from web.app_state import Runtime, in_thread
 from workflow.errors import InputInvalid, NotFound
 
 

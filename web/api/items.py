@@ -10,8 +10,8 @@ from sqlmodel import Session
 from db import queries
 from db.uow import SqlUnitOfWork
 from web.pdfs import ensure_pdf, render_quietly
-from web.runtime import Runtime, in_thread
-from web.views import document_json, item_detail, item_summary
+from web.app_state import Runtime, in_thread
+from web.serializers import document_json, item_detail, item_summary
 from workflow import services
 from workflow.clock import business_date, now
 from workflow.errors import InputInvalid

@@ -10,14 +10,14 @@ from urllib.parse import quote
 from litestar import Request, Response, get, patch, post
 from sqlmodel import Session
 
-from db import activities, risk, submissions
+from db import activities, special_inspections as risk, submissions
 from db.accounts import find_unit
 from db.uow import SqlUnitOfWork
 from documents.statistics_report import submission_pdf, submission_xlsx
 from web.api.items import parse_limit
 from web.reports import FORMATS, TITLES, render_report
-from web.runtime import Runtime, in_thread
-from workflow.activities import KINDS
+from web.app_state import Runtime, in_thread
+from workflow.record_kinds import KINDS
 from workflow.clock import business_date, now
 from workflow.errors import Forbidden, InputInvalid, NotFound
 from workflow.fields import parse_date

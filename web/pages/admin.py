@@ -11,7 +11,7 @@ from sqlalchemy import select
 from db.accounts import create_user, set_active, set_password, update_unit
 from db.models import Unit, User
 from web.pages.common import flash, page, reader, runtime_of, writer
-from web.runtime import in_thread
+from web.app_state import in_thread
 from workflow.numbering import DEFAULT_FORMAT, format_number
 from workflow.table import ROLE_LABELS
 

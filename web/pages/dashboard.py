@@ -15,8 +15,8 @@ from db.supervision import open_flags
 from web.pages.charts import bar_chart, grouped_bar_chart
 from web.pages.common import page, reader, runtime_of, today
 from web.pages.items import catalog_options
-from web.runtime import in_thread
-from web.views import item_summary
+from web.app_state import in_thread
+from web.serializers import item_summary
 from workflow.table import EVENTS, STATE_LABELS, State
 
 DUE_SOON_DAYS = 7

@@ -19,8 +19,8 @@ from web.pages.common import (flash, page, pagination_link, query_dict, reader, 
                               writer)
 from web.pages.forms import FormView, form_input
 from web.pages.items import unit_options
-from web.runtime import in_thread
-from web.views import item_summary
+from web.app_state import in_thread
+from web.serializers import item_summary
 from workflow.enterprise_rows import COLUMNS, ENTERPRISE_KINDS, RowError, read_rows
 from workflow.errors import Forbidden, InputInvalid, NotFound
 
@@ -29,7 +29,7 @@ SEARCH_LIMIT = 12
 MAX_UPLOAD = 20 * 1024 * 1024  # DESIGN §7: an uploaded file up to 20 MB
 try:  # activity records (db/activities.py) and the two-failures rule (db/risk.py); without them: items only
     from db.activities import SamplingInspection
-    from db.risk import MIN_FAILURES, window_start
+    from db.special_inspections import MIN_FAILURES, window_start
 except ImportError:  # pragma: no cover - depends on the deployment's schema
     SamplingInspection = None  # type: ignore[assignment]
     MIN_FAILURES = 2

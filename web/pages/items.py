@@ -23,8 +23,8 @@ from web.api.items import fire_and_render, parse_filter, pdf_response, register_
 from web.pages.common import (MAX_ID, flash, page, pagination_link, query_dict, reader, record_id, runtime_of,
                               today)
 from web.pages.forms import FormView, form_input
-from web.runtime import in_thread
-from web.views import item_detail, item_summary
+from web.app_state import in_thread
+from web.serializers import item_detail, item_summary
 from workflow.errors import Conflict, InputInvalid, NotFound
 from workflow.table import DOCUMENT_KINDS, EVENTS, ROLE_LABELS, STATE_LABELS
 

@@ -10,7 +10,7 @@ from litestar import MediaType, Request, Response, get, post
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 
-from db import activities, risk, submissions
+from db import activities, special_inspections as risk, submissions
 from db.models import Unit
 from db.statistics import statistics
 from db.uow import Catalogs, SqlUnitOfWork
@@ -18,8 +18,8 @@ from web.api.reporting import RECORD_PATHS, build_for, file_response, unit_id_of
 from web.pages.common import flash, page, query_dict, reader, runtime_of, today
 from web.pages.forms import FormView, form_input
 from web.pdfs import render_quietly
-from web.runtime import in_thread
-from workflow.activities import KINDS
+from web.app_state import in_thread
+from workflow.record_kinds import KINDS
 from workflow.clock import now
 from workflow.errors import Conflict, InputInvalid, NotFound
 

@@ -9,7 +9,7 @@ from litestar import MediaType, Request, get, post
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 
-from db.risk import special_inspection_candidates
+from db.special_inspections import special_inspection_candidates
 
 from db.models import Unit
 from db.supervision import (
@@ -26,8 +26,8 @@ from db import supervision as flags_db
 from db.queries import GAS
 from web.pages.charts import bar_chart
 from web.pages.common import flash, page, reader, record_id, runtime_of, today, writer
-from web.runtime import in_thread
-from web.views import item_summary
+from web.app_state import in_thread
+from web.serializers import item_summary
 from workflow.clock import now
 from workflow.errors import InputInvalid
 

@@ -12,7 +12,7 @@ from db.accounts import hash_password
 from db.engine import Database
 from documents.store import PdfStore
 from web.settings import Settings
-from web.tokens import LoginThrottle
+from web.login_throttle import LoginThrottle
 
 T = TypeVar("T")
 

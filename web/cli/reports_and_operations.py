@@ -129,7 +129,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from web.bench import run_benchmarks
+    from bench import run_benchmarks
 
     results = run_benchmarks(quick=args.quick, items=args.items)
     if args.json:

@@ -141,7 +141,7 @@ def _render_bench(snapshot: dict, repeat: int) -> dict[str, float]:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from documents.fonts import FONT_CONFIG, PDF_VARIANT, TEMPLATES_DIR
+    from documents.pdf import FONT_CONFIG, PDF_VARIANT, TEMPLATES_DIR
     from documents.render import STYLESHEET, render_html
 
     html = render_html(snapshot)

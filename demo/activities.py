@@ -1,6 +1,6 @@
 """Demo activity records for every 附件2 column and for 附件1, for every enforcing unit.
 
-Called once at the end of db.demo.load_demo, after the hazard items have been played through the workflow:
+Called once at the end of demo.load_demo, after the hazard items have been played through the workflow:
 - risk information, risk monitoring, sampling inspections, assistance and interviews across the campaign months
   (June–October 2023), and a share in the weeks before `today` so current reports are not empty;
 - exposures, credit listings and typical cases on some of the cases the demo filed and closed;
@@ -36,7 +36,7 @@ from db.engine import Database
 from db.models import Campaign, Enterprise, HazardItem, ItemEvent, Unit, User, utcnow
 from db.submissions import reporting_deadlines, submit_report
 from db.uow import SqlUnitOfWork, load_catalog
-from workflow.activities import CREDIT_LIST_KINDS, RISK_CHANNELS
+from workflow.record_kinds import CREDIT_LIST_KINDS, RISK_CHANNELS
 from workflow.actor import Actor
 from workflow.clock import SHANGHAI, chinese_date
 

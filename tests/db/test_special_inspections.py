@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session
 
 from db.models import HazardItem
-from db.risk import register_special_inspection, special_inspection_candidates, window_start
+from db.special_inspections import register_special_inspection, special_inspection_candidates, window_start
 from tests.db.activity_builders import Builder, at, new_enterprise
 from workflow.errors import Conflict, Forbidden, NotFound
 

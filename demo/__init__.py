@@ -16,7 +16,7 @@ from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
 from db.accounts import hash_password
-from db.demo_activities import load_demo_activities
+from demo.activities import load_demo_activities
 from db.engine import Database
 from db.models import Enterprise, HazardItem, Unit, User, utcnow
 from db.uow import SqlUnitOfWork, load_catalog
@@ -99,7 +99,7 @@ class DemoSummary:
     def describe(self) -> str:
         if self.skipped:
             return "演示数据已存在，未重复载入。"
-        from workflow.activities import KINDS
+        from workflow.record_kinds import KINDS
 
         records = "，".join(f"{KINDS[k].label} {n}" for k, n in self.activities.items() if k in KINDS)
         lines = [f"已载入演示数据：企业 {self.enterprises} 家，隐患 {self.items} 条，事件 {self.events} 个。",

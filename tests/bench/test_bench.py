@@ -2,7 +2,7 @@
 
 No timing is asserted (timings belong to the benchmark's report, not to a test)."""
 
-from web.bench import run_benchmarks
+from bench import run_benchmarks
 
 
 def test_bench_reports_a_ratio_for_every_benchmark():

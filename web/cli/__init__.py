@@ -29,7 +29,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from db.demo import load_demo
+    from demo import load_demo
     from db.setup import initialise
 
     database = _database()
@@ -116,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.set_defaults(func=cmd_import_enterprises)
 
-    from web.cli_extra import register  # reports, documents, backup, bench
+    from web.cli.reports_and_operations import register  # reports, documents, backup, bench
 
     register(sub)
     return parser
