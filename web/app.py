@@ -22,6 +22,7 @@ from web import api, errors, pages
 from web.auth import access_guard, api_token, login_page, login_submit, logout
 from web.app_state import Runtime
 from web.settings import Settings, load_settings
+from workflow.clock import Clock
 from web.template_env import configure_environment
 
 WEB_DIR = Path(__file__).parent
@@ -53,11 +54,12 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def create_app(database: Database | None = None, settings: Settings | None = None) -> Litestar:
+def create_app(database: Database | None = None, settings: Settings | None = None,
+               clock: Clock | None = None) -> Litestar:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = settings or load_settings()
     database = database or open_database()
-    runtime = Runtime(database=database, settings=settings, store=PdfStore(settings.pdf_dir))
+    runtime = Runtime(database=database, settings=settings, store=PdfStore(settings.pdf_dir), clock=clock or Clock())
     session_config = ServerSideSessionConfig(
         key="hazardtrack_session", httponly=True, samesite="lax", secure=settings.secure_cookies,
         max_age=12 * 3600, store="sessions")

@@ -1,4 +1,4 @@
-"""What a running app holds: the database, settings, the PDF store, the login throttle."""
+"""What a running app holds: the database, settings, the clock, the PDF store, the login throttle."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from db.engine import Database
 from documents.store import PdfStore
 from web.settings import Settings
 from web.login_throttle import LoginThrottle
+from workflow.clock import Clock
 
 T = TypeVar("T")
 
@@ -22,6 +23,7 @@ class Runtime:
     database: Database
     settings: Settings
     store: PdfStore
+    clock: Clock = field(default_factory=Clock)
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     dummy_hash: str = field(default_factory=lambda: hash_password("timing-equaliser"))
 

@@ -12,6 +12,29 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+class Clock:
+    """The application's clock: injected (tests pin it), never read from the machine inside a use case."""
+
+    def now(self) -> dt.datetime:
+        return now()
+
+    def today(self) -> dt.date:
+        """The business date (Asia/Shanghai), whatever the machine's own time zone."""
+        return business_date(self.now())
+
+
+class FixedClock(Clock):
+    """A clock that always says `moment` (an aware datetime): tests and reproducible runs."""
+
+    def __init__(self, moment: dt.datetime):
+        if moment.tzinfo is None:
+            raise ValueError("FixedClock needs an aware datetime")
+        self.moment = moment
+
+    def now(self) -> dt.datetime:
+        return self.moment
+
+
 def business_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(SHANGHAI).date()
 

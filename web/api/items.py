@@ -13,7 +13,6 @@ from web.pdfs import ensure_pdf, render_quietly
 from web.app_state import Runtime, in_thread
 from web.serializers import document_json, item_detail, item_summary
 from workflow import services
-from workflow.clock import business_date, now
 from workflow.errors import InputInvalid
 from workflow.fields import parse_date
 from workflow.machine import mermaid_diagram
@@ -86,7 +85,7 @@ def _filter_and_limit(params: dict[str, Any]) -> tuple[queries.ItemFilter, int]:
 
 def _list(runtime: Runtime, actor, params: dict[str, Any]) -> dict[str, Any]:
     f, limit = _filter_and_limit(params)
-    today = business_date(now())
+    today = runtime.clock.today()
     with Session(runtime.database.reader) as session:
         rows, cursor = queries.list_items(session, actor, f, today, cursor=params.get("cursor") or None, limit=limit)
         return {"items": [item_summary(i, e, u, today) for i, e, u in rows], "next_cursor": cursor}
@@ -94,7 +93,7 @@ def _list(runtime: Runtime, actor, params: dict[str, Any]) -> dict[str, Any]:
 
 def _detail(runtime: Runtime, actor, item_id: int) -> dict[str, Any]:
     with Session(runtime.database.reader) as session:
-        return item_detail(session, actor, item_id, business_date(now()))
+        return item_detail(session, actor, item_id, runtime.clock.today())
 
 
 @get("/api/v1/items")
@@ -104,7 +103,7 @@ async def api_list_items(request: Request) -> dict[str, Any]:
 
 def _overdue(runtime: Runtime, actor, params: dict[str, Any]) -> dict[str, Any]:
     limit = parse_limit(params.get("limit"))
-    today = business_date(now())
+    today = runtime.clock.today()
     with Session(runtime.database.reader) as session:
         rows, cursor = services.overdue_items(queries.ItemQueries(session), actor, today, unit=params.get("unit") or None,
                                               cursor=params.get("cursor") or None, limit=limit)
@@ -117,13 +116,13 @@ async def api_overdue(request: Request) -> dict[str, Any]:
 
 
 def register_and_render(runtime: Runtime, actor, data: dict[str, Any]) -> dict[str, Any]:
-    outcome = services.register_item(SqlUnitOfWork(runtime.database), actor, data, now())
+    outcome = services.register_item(SqlUnitOfWork(runtime.database), actor, data, runtime.clock.now())
     render_quietly(runtime, outcome.document_id)
     return _detail(runtime, actor, outcome.item_id)
 
 
 def fire_and_render(runtime: Runtime, actor, item_id: int, event: str, data: dict[str, Any]) -> dict[str, Any]:
-    outcome = services.fire_event(SqlUnitOfWork(runtime.database), actor, item_id, event, data, now())
+    outcome = services.fire_event(SqlUnitOfWork(runtime.database), actor, item_id, event, data, runtime.clock.now())
     render_quietly(runtime, outcome.document_id)
     return _detail(runtime, actor, item_id)
 

@@ -18,7 +18,6 @@ from web.api.items import parse_limit
 from web.reports import FORMATS, TITLES, render_report
 from web.app_state import Runtime, in_thread
 from workflow.record_kinds import KINDS
-from workflow.clock import business_date, now
 from workflow.errors import Forbidden, InputInvalid, NotFound
 from workflow.fields import parse_date
 
@@ -94,7 +93,7 @@ def _record_routes(kind: str) -> list[Any]:
     async def create(request: Request, data: Any) -> dict[str, Any]:
         runtime = request.app.state.runtime
         return await in_thread(activities.create_record, SqlUnitOfWork(runtime.database), kind, request.state.actor,
-                               _body(data), now())
+                               _body(data), runtime.clock.now())
 
     async def read(request: Request, record_id: int) -> dict[str, Any]:
         return await in_thread(_get_record, request.app.state.runtime, request.state.actor, kind, record_id)
@@ -102,7 +101,7 @@ def _record_routes(kind: str) -> list[Any]:
     async def update(request: Request, record_id: int, data: Any) -> dict[str, Any]:
         runtime = request.app.state.runtime
         return await in_thread(activities.update_record, SqlUnitOfWork(runtime.database), kind, request.state.actor,
-                               record_id, _body(data), now())
+                               record_id, _body(data), runtime.clock.now())
 
     handlers = []
     for fn, verb, decorator in ((list_, "list", get(path)), (create, "create", post(path, status_code=201)),
@@ -185,7 +184,7 @@ async def api_submit_report(request: Request, data: Any) -> dict[str, Any]:
     key = _body(data).get("deadline_key")
     if not isinstance(key, str) or not key:
         raise InputInvalid({"deadline_key": "请指定报送节点（如 monthly-2023-07-31）"})
-    return await in_thread(submissions.submit_report, SqlUnitOfWork(runtime.database), request.state.actor, key, now())
+    return await in_thread(submissions.submit_report, SqlUnitOfWork(runtime.database), request.state.actor, key, runtime.clock.now())
 
 
 @get("/api/v1/submissions/{submission_id:int}")
@@ -223,7 +222,7 @@ async def api_reporting_status(request: Request) -> dict[str, Any]:
 @get("/api/v1/special-inspections")
 async def api_special_inspections(request: Request) -> dict[str, Any]:
     def run(runtime: Runtime, actor, params):
-        reference = parse_date(params["date"]) if params.get("date") else business_date(now())
+        reference = parse_date(params["date"]) if params.get("date") else runtime.clock.today()
         with Session(runtime.database.reader) as session:
             flagged = risk.special_inspection_candidates(session, actor, reference=reference,
                                                          unit_id=unit_id_of(session, params.get("unit")))
@@ -238,7 +237,7 @@ async def api_register_special_inspection(request: Request, enterprise_id: int) 
     from web.pdfs import render_quietly
 
     def run(runtime: Runtime, actor):
-        outcome = risk.register_special_inspection(SqlUnitOfWork(runtime.database), actor, enterprise_id, now())
+        outcome = risk.register_special_inspection(SqlUnitOfWork(runtime.database), actor, enterprise_id, runtime.clock.now())
         render_quietly(runtime, outcome.document_id)
         return _detail(runtime, actor, outcome.item_id)
 

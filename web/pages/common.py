@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from litestar import MediaType, Request
@@ -48,10 +49,9 @@ def writer(runtime) -> Session:
     return Session(runtime.database.writer, expire_on_commit=False)
 
 
-def today():
-    from workflow.clock import business_date, now
-
-    return business_date(now())
+def today(runtime) -> "dt.date":
+    """The business date on the app's clock."""
+    return runtime.clock.today()
 
 
 def query_dict(request: Request) -> dict[str, str]:

@@ -36,7 +36,7 @@ def _campaign(session, day: dt.date) -> dict[str, Any] | None:
 
 
 def _context(runtime, actor) -> dict[str, Any]:
-    day = today()
+    day = today(runtime)
     with reader(runtime) as session:
         by_state = queries.counts_by(session, actor, HazardItem.state, day)
         overdue_by_state = queries.counts_by(session, actor, HazardItem.state, day, overdue_only=True)

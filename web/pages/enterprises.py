@@ -111,7 +111,7 @@ def _has_sampling(session) -> bool:
 
 
 def _detail_context(runtime, actor, enterprise_id: int) -> dict[str, Any]:
-    day = today()
+    day = today(runtime)
     with reader(runtime) as session:
         enterprise = session.get(Enterprise, enterprise_id)
         if enterprise is None:

@@ -90,7 +90,7 @@ def _list_context(runtime, actor, params: dict[str, str]) -> dict[str, Any]:
     errors: dict[str, str] = {}
     rows: list[dict[str, Any]] = []
     next_cursor = None
-    day = today()
+    day = today(runtime)
     with reader(runtime) as session:
         try:
             f = page_filter(params)
@@ -128,7 +128,7 @@ EXPORT_COLUMNS = (("编号", 8), ("单位", 14), ("企业名称", 30), ("统一�
 def export_items(runtime, actor, params: dict[str, str]) -> tuple[bytes, int, bool]:
     """The filtered list as XLSX, read page by page (keyset) up to EXPORT_CAP rows: (bytes, rows, truncated)."""
     f = page_filter(params)
-    day = today()
+    day = today(runtime)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("隐患清单")
     for index, (_, width) in enumerate(EXPORT_COLUMNS):
@@ -173,9 +173,9 @@ def export_items(runtime, actor, params: dict[str, str]) -> tuple[bytes, int, bo
 async def item_export(request: Request) -> Response:
     data, count, truncated = await in_thread(export_items, runtime_of(request), request.state.actor,
                                              query_dict(request))
-    filename = f"隐患清单-{today():%Y%m%d}.xlsx"
+    filename = f"隐患清单-{today(runtime_of(request)):%Y%m%d}.xlsx"
     return Response(data, media_type=XLSX, headers={
-        "Content-Disposition": f"attachment; filename=\"items-{today():%Y%m%d}.xlsx\"; "
+        "Content-Disposition": f"attachment; filename=\"items-{today(runtime_of(request)):%Y%m%d}.xlsx\"; "
                                f"filename*=UTF-8''{quote(filename)}",
         "X-Row-Count": str(count), "X-Truncated": "1" if truncated else "0"})
 
@@ -195,7 +195,7 @@ def _register_form(runtime, values: dict[str, Any], errors: dict[str, str]) -> F
 
 @get("/items/new")
 async def item_new(request: Request, enterprise: str | None = None) -> Template:
-    values = {"found_on": today().isoformat(), "enterprise_uscc": (enterprise or "").strip()[:18]}
+    values = {"found_on": today(runtime_of(request)).isoformat(), "enterprise_uscc": (enterprise or "").strip()[:18]}
     form = await in_thread(_register_form, runtime_of(request), values, {})
     return page(request, "item_new.html", nav="new", form=form)
 
@@ -251,7 +251,7 @@ def _timeline(detail: dict[str, Any]) -> list[dict[str, Any]]:
 
 def item_context(runtime, actor, item_id: int, failed: tuple[str, dict, dict[str, str]] | None = None,
                  message: str = "") -> dict[str, Any]:
-    day = today()
+    day = today(runtime)
     with reader(runtime) as session:
         detail = item_detail(session, actor, item_id, day)  # NotFound for another unit's item
         flags = flags_for_item(session, actor, session.get(HazardItem, item_id))

@@ -20,7 +20,6 @@ from web.pages.forms import FormView, form_input
 from web.pdfs import render_quietly
 from web.app_state import in_thread
 from workflow.record_kinds import KINDS
-from workflow.clock import now
 from workflow.errors import Conflict, InputInvalid, NotFound
 
 KIND_OF_PATH = {path: kind for kind, path in RECORD_PATHS.items()}
@@ -91,7 +90,7 @@ def _record_form(runtime, kind: str, action: str, values: dict[str, Any], errors
 async def record_new(request: Request, path: str) -> Template:
     kind = _kind(path)
     spec = KINDS[kind]
-    values: dict[str, Any] = {spec.date_field: today().isoformat()}
+    values: dict[str, Any] = {spec.date_field: today(runtime_of(request)).isoformat()}
     values.update({k: v for k, v in query_dict(request).items() if k in spec.field_names})
     form = await in_thread(_record_form, runtime_of(request), kind, f"/records/{path}", values, {}, "保存")
     return page(request, "record_form.html", nav="records", form=form, spec=spec, path=path, editing=None)
@@ -104,7 +103,7 @@ async def record_create(request: Request, path: str) -> Any:
     raw = form_input(KINDS[kind].fields, await request.form())
     try:
         await in_thread(activities.create_record, SqlUnitOfWork(runtime.database), kind, request.state.actor, raw,
-                        now())
+                        runtime.clock.now())
     except (InputInvalid, Conflict) as exc:
         errors = getattr(exc, "fields", {})
         form = await in_thread(_record_form, runtime, kind, f"/records/{path}", raw, errors, "保存")
@@ -141,7 +140,7 @@ async def record_update(request: Request, path: str, record_id: int) -> Any:
     raw = form_input(KINDS[kind].fields, await request.form())
     try:
         await in_thread(activities.update_record, SqlUnitOfWork(runtime.database), kind, request.state.actor,
-                        record_id, raw, now())
+                        record_id, raw, runtime.clock.now())
     except InputInvalid as exc:
         form = await in_thread(_record_form, runtime, kind, f"/records/{path}/{record_id}", raw, exc.fields,
                                "保存修改")
@@ -201,7 +200,7 @@ def _submissions_context(runtime, actor) -> dict[str, Any]:
     if not actor.sees_all_units:
         for entry in status:
             entry["units"] = [u for u in entry["units"] if u["unit_id"] == actor.unit_id]
-    return {"deadlines": deadlines, "mine": mine, "status": status, "today": today()}
+    return {"deadlines": deadlines, "mine": mine, "status": status, "today": today(runtime)}
 
 
 @get("/submissions")
@@ -216,7 +215,7 @@ async def submission_create(request: Request) -> Any:
     key = str(form.get("deadline_key", ""))[:60]
     try:
         made = await in_thread(submissions.submit_report, SqlUnitOfWork(runtime_of(request).database),
-                               request.state.actor, key, now())
+                               request.state.actor, key, runtime_of(request).clock.now())
     except InputInvalid as exc:
         flash(request, "报送失败：" + "；".join(exc.fields.values()), "error")
         return Redirect("/submissions", status_code=303)
@@ -240,7 +239,7 @@ async def submission_file(request: Request, submission_id: int, fmt: str) -> Res
 
 def _special_context(runtime, actor, params: dict[str, str]) -> dict[str, Any]:
     with reader(runtime) as session:
-        flagged = risk.special_inspection_candidates(session, actor, reference=today(),
+        flagged = risk.special_inspection_candidates(session, actor, reference=today(runtime),
                                                      unit_id=unit_id_of(session, params.get("unit")))
         return {"flagged": [f.to_json() for f in flagged], "units": _units(session) if actor.sees_all_units else [],
                 "filters": params}
@@ -258,7 +257,7 @@ async def special_inspection_register(request: Request, enterprise_id: int) -> A
 
     def run():
         outcome = risk.register_special_inspection(SqlUnitOfWork(runtime.database), request.state.actor,
-                                                   enterprise_id, now())
+                                                   enterprise_id, runtime.clock.now())
         render_quietly(runtime, outcome.document_id)
         return outcome.item_id
 

@@ -28,14 +28,13 @@ from web.pages.charts import bar_chart
 from web.pages.common import flash, page, reader, record_id, runtime_of, today, writer
 from web.app_state import in_thread
 from web.serializers import item_summary
-from workflow.clock import now
 from workflow.errors import InputInvalid
 
 OVERDUE_ROWS = 30
 
 
 def _context(runtime, actor, flag_unit_id: int | None = None) -> dict[str, Any]:
-    day = today()
+    day = today(runtime)
     with reader(runtime) as session:
         overdue, overdue_total = overdue_items(session, actor, day, limit=OVERDUE_ROWS)
         grid = overdue_by_unit_and_category(session, actor, day)
@@ -108,7 +107,7 @@ async def flag_item(request: Request, item_id: int) -> Redirect:
     form = await request.form()
     try:
         await in_thread(_write, runtime_of(request), flags_db.flag_item, request.state.actor, item_id,
-                        form.get("note"), now())
+                        form.get("note"), runtime_of(request).clock.now())
     except InputInvalid as exc:
         flash(request, "挂牌督办未保存：" + "；".join(exc.fields.values()), "error")
         return Redirect(f"/items/{item_id}#flag", status_code=303)
@@ -122,7 +121,7 @@ async def flag_unit(request: Request, unit_id: int) -> Redirect:
     form = await request.form()
     try:
         flag = await in_thread(_write, runtime_of(request), flags_db.flag_unit, request.state.actor, unit_id,
-                               form.get("note"), now())
+                               form.get("note"), runtime_of(request).clock.now())
     except InputInvalid as exc:
         flash(request, "挂牌督办未保存：" + "；".join(exc.fields.values()), "error")
         return Redirect(f"/supervision?flag_unit={unit_id}#flag-unit", status_code=303)
@@ -133,7 +132,7 @@ async def flag_unit(request: Request, unit_id: int) -> Redirect:
 @post("/supervision/flags/{flag_id:int}/close", media_type=MediaType.HTML)
 async def unflag(request: Request, flag_id: int) -> Redirect:
     flag = await in_thread(_write, runtime_of(request), close_flag, request.state.actor, record_id(flag_id, "督办记录"),
-                           now())
+                           runtime_of(request).clock.now())
     flash(request, "已撤销挂牌督办" + (f"（隐患 #{flag.item_id}）" if flag.item_id else ""))
     return Redirect(_back(request, "/supervision#flags"), status_code=303)
 
