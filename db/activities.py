@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterator, Mapping, Optional
+from typing import Any, Iterator, Mapping
 
-from sqlalchemy import JSON, Column, DateTime, Index, Numeric, Text, UniqueConstraint, and_, func, or_, select
-from sqlmodel import Field, Session, SQLModel
+from sqlalchemy import and_, func, or_, select
+from sqlmodel import Session
 
-from db.models import Enterprise, HazardItem, ItemEvent, Unit, utcnow
+from db.campaigns import campaign_of_date
+from db.models import Enterprise, HazardItem, ItemEvent, Unit
+from db.record_models import STORES, Store, _Record  # noqa: F401
 from db.uow import Catalogs
 from workflow.record_kinds import KINDS, RecordKind, check_record, check_side_record, clean_record
 from workflow.actor import Actor
@@ -37,169 +38,6 @@ from workflow.uscc import validate_uscc
 MAX_LIMIT = 200
 
 
-def _ts() -> Any:
-    return Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
-
-
-# --- tables ---------------------------------------------------------------------------------------------------
-
-
-class _Record(SQLModel):
-    """Columns every activity record has."""
-
-    id: Optional[int] = Field(default=None, primary_key=True)
-    unit_id: int = Field(foreign_key="unit.id", index=True)
-    created_by: int = Field(foreign_key="user.id")
-    created_at: dt.datetime = _ts()
-    updated_by: Optional[int] = Field(default=None, foreign_key="user.id")
-    updated_at: dt.datetime = _ts()
-
-
-class RiskInformation(_Record, table=True):
-    """采集风险信息: one piece of risk information collected."""
-
-    __tablename__ = "risk_information"
-    __table_args__ = (Index("ix_risk_information_unit_date", "unit_id", "date"),)
-    date: dt.date = Field(index=True)
-    category: str = Field(max_length=100)
-    enterprise_id: Optional[int] = Field(default=None, foreign_key="enterprise.id", index=True)
-    channel: str = Field(max_length=50)
-    title: str = Field(max_length=200)
-    summary: str = Field(sa_type=Text)
-
-
-class RiskMonitoring(_Record, table=True):
-    """风险监测: product batches monitored and quality problems found."""
-
-    __tablename__ = "risk_monitoring"
-    __table_args__ = (Index("ix_risk_monitoring_unit_date", "unit_id", "date"),)
-    date: dt.date = Field(index=True)
-    category: str = Field(max_length=100)
-    enterprise_id: Optional[int] = Field(default=None, foreign_key="enterprise.id", index=True)
-    batches: int
-    problems_found: int
-    notes: Optional[str] = Field(default=None, sa_type=Text)
-
-
-class SamplingInspection(_Record, table=True):
-    """监督抽查: batches sampled at one enterprise and how many failed."""
-
-    __tablename__ = "sampling_inspection"
-    __table_args__ = (
-        Index("ix_sampling_inspection_unit_date", "unit_id", "date"),
-        Index("ix_sampling_inspection_enterprise_date", "enterprise_id", "date"),
-    )
-    date: dt.date = Field(index=True)
-    enterprise_id: int = Field(foreign_key="enterprise.id")
-    category: str = Field(max_length=100)
-    sub_product: Optional[str] = Field(default=None, max_length=100)
-    level: str = Field(max_length=10)  # 市级 | 区级
-    channel: str = Field(max_length=10)  # 生产 | 流通 | 网络 | 农村
-    batches_sampled: int
-    batches_failed: int
-    notes: Optional[str] = Field(default=None, sa_type=Text)
-
-
-class Assistance(_Record, table=True):
-    """质量技术帮扶: problems solved at an enterprise and output value gained (万元)."""
-
-    __tablename__ = "assistance"
-    __table_args__ = (Index("ix_assistance_unit_date", "unit_id", "date"),)
-    date: dt.date = Field(index=True)
-    enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
-    category: str = Field(max_length=100)
-    problems_solved: int
-    output_value_wan: Decimal = Field(sa_type=Numeric(14, 2))
-    notes: Optional[str] = Field(default=None, sa_type=Text)
-
-
-class Interview(_Record, table=True):
-    """约谈: an interview with an enterprise's management."""
-
-    __tablename__ = "interview"
-    __table_args__ = (Index("ix_interview_unit_date", "unit_id", "date"),)
-    date: dt.date = Field(index=True)
-    enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
-    category: str = Field(max_length=100)
-    reason: str = Field(sa_type=Text)
-
-
-class Exposure(_Record, table=True):
-    """曝光: a case made public. Unit, enterprise and category are the hazard item's."""
-
-    __tablename__ = "exposure"
-    date: dt.date = Field(index=True)
-    item_id: int = Field(foreign_key="hazard_item.id", index=True)
-    channel: str = Field(max_length=200)
-
-
-class CreditListing(_Record, table=True):
-    """信用公示: a case's party entered in the national credit publicity system or the serious-violation list."""
-
-    __tablename__ = "credit_listing"
-    date: dt.date = Field(index=True)
-    item_id: int = Field(foreign_key="hazard_item.id", index=True)
-    list_kind: str = Field(max_length=50)
-
-
-class TypicalCase(_Record, table=True):
-    """典型案例: the ledger fields of 附件1 for one hazard item (at most one per item)."""
-
-    __tablename__ = "typical_case"
-    item_id: int = Field(foreign_key="hazard_item.id", unique=True)
-    flagged: bool = True
-    reported_on: dt.date = Field(index=True)  # 报送时间
-    content: str = Field(sa_type=Text)  # 案例内容
-    progress: str = Field(sa_type=Text)  # 典型案例办理进度
-
-
-class ReportSubmission(SQLModel, table=True):
-    """A unit's submission of one reporting deadline: 附件2 and 附件1 frozen as JSON at submission time."""
-
-    __tablename__ = "report_submission"
-    __table_args__ = (
-        UniqueConstraint("number"),
-        UniqueConstraint("unit_id", "year", "serial"),
-        Index("ix_report_submission_unit_deadline", "unit_id", "deadline_key"),
-    )
-    id: Optional[int] = Field(default=None, primary_key=True)
-    campaign_id: int = Field(foreign_key="campaign.id", index=True)
-    unit_id: int = Field(foreign_key="unit.id", index=True)
-    deadline_key: str = Field(max_length=40)  # e.g. monthly-2023-06-30
-    due_on: dt.date
-    period_from: dt.date
-    period_to: dt.date
-    year: int
-    serial: int
-    number: str = Field(max_length=100)  # 沪市监浦报统〔2023〕3号
-    submitted_by: int = Field(foreign_key="user.id")
-    submitted_by_name: str = Field(max_length=50)
-    submitted_at: dt.datetime = _ts()
-    submitted_on: dt.date  # business date (Asia/Shanghai) of submitted_at: on time when ≤ due_on
-    frozen: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    sha256: str = Field(max_length=64)
-
-
-@dataclass(frozen=True)
-class Store:
-    kind: RecordKind
-    table: type[_Record]
-
-
-STORES: dict[str, Store] = {
-    s.kind.key: s
-    for s in (
-        Store(KINDS["risk_information"], RiskInformation),
-        Store(KINDS["risk_monitoring"], RiskMonitoring),
-        Store(KINDS["sampling_inspection"], SamplingInspection),
-        Store(KINDS["assistance"], Assistance),
-        Store(KINDS["interview"], Interview),
-        Store(KINDS["exposure"], Exposure),
-        Store(KINDS["credit_listing"], CreditListing),
-        Store(KINDS["typical_case"], TypicalCase),
-    )
-}
-assert set(STORES) == set(KINDS), "every record kind needs a table"
 
 
 # --- scoping --------------------------------------------------------------------------------------------------
@@ -304,7 +142,7 @@ def _resolve(session: Session, kind: RecordKind, actor: Actor, cleaned: dict[str
              today: dt.date, item: HazardItem | None, exclude_id: int | None = None) -> dict[str, Any]:
     """Cleaned input → column values: check catalog and rules, resolve the enterprise, check the item."""
     values = dict(cleaned)
-    categories = Catalogs(session).active().categories if kind.has_category else {}
+    categories = Catalogs(session).for_date(cleaned[kind.date_field]).categories if kind.has_category else {}
     check_record(kind, cleaned, categories, today)
     if kind.enterprise != "none":
         raw = values.pop("enterprise_uscc")
@@ -344,8 +182,9 @@ def create_record(target: Any, kind_key: str, actor: Actor, raw: Mapping[str, An
         _require_writer(actor, item.unit_id if item is not None else None)
         cleaned = clean_record(kind, raw)
         values = _resolve(session, kind, actor, cleaned, today, item)
+        campaign_id = item.campaign_id if item is not None else campaign_of_date(session, cleaned[kind.date_field]).id
         row = store.table.model_validate(
-            {**values, "unit_id": actor.unit_id, "created_by": actor.user_id, "created_at": now, "updated_at": now}
+            {**values, "campaign_id": campaign_id, "unit_id": actor.unit_id, "created_by": actor.user_id, "created_at": now, "updated_at": now}
         )
         session.add(row)
         session.flush()

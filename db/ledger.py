@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from db.activities import CreditListing, Exposure, TypicalCase
+from db.record_models import CreditListing, Exposure, TypicalCase
 from db.models import Enterprise, HazardItem, ItemEvent, Unit
 from db.statistics import report_unit
 from workflow.record_kinds import CREDIT_LIST_KINDS

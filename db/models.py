@@ -13,7 +13,8 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def _ts(**kw: Any) -> Any:
+def timestamp(**kw: Any) -> Any:
+    """An aware UTC timestamp column, defaulting to now."""
     return Field(default_factory=utcnow, sa_type=DateTime(timezone=True), **kw)
 
 
@@ -37,7 +38,7 @@ class User(SQLModel, table=True):
     unit_id: Optional[int] = Field(default=None, foreign_key="unit.id", index=True)
     password_hash: str = Field(max_length=200)
     active: bool = True
-    created_at: dt.datetime = _ts()
+    created_at: dt.datetime = timestamp()
 
 
 class Campaign(SQLModel, table=True):
@@ -80,12 +81,12 @@ class Enterprise(SQLModel, table=True):
     uscc: str = Field(max_length=18, unique=True, index=True)
     name: str = Field(max_length=200, index=True)
     address: str = Field(default="", max_length=500)
-    legal_rep: str = Field(default="", max_length=50)
+    legal_rep: str = Field(default="", max_length=100)
     phone: str = Field(default="", max_length=30)
     unit_id: int = Field(foreign_key="unit.id", index=True)
     kind: str = Field(default="生产", max_length=10)  # 生产 | 销售 | 生产和销售
-    created_at: dt.datetime = _ts()
-    updated_at: dt.datetime = _ts()
+    created_at: dt.datetime = timestamp()
+    updated_at: dt.datetime = timestamp()
 
 
 class HazardItem(SQLModel, table=True):
@@ -111,8 +112,8 @@ class HazardItem(SQLModel, table=True):
     state_since: dt.date  # business date of the last transition
     measures: str = Field(default="", sa_type=Text)  # the latest rectification requirements (问题清单 整治措施)
     handler_id: int = Field(foreign_key="user.id")  # 承办人 — the person responsible
-    created_at: dt.datetime = _ts()
-    updated_at: dt.datetime = _ts()
+    created_at: dt.datetime = timestamp()
+    updated_at: dt.datetime = timestamp()
 
 
 class ItemEvent(SQLModel, table=True):
@@ -129,7 +130,7 @@ class ItemEvent(SQLModel, table=True):
     actor_id: int = Field(foreign_key="user.id")
     actor_name: str = Field(max_length=50)
     on_date: dt.date
-    at: dt.datetime = _ts()
+    at: dt.datetime = timestamp()
     input: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     document_id: Optional[int] = Field(default=None, foreign_key="document.id")
 
@@ -146,7 +147,7 @@ class Document(SQLModel, table=True):
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     template_version: int = 1
     sha256: Optional[str] = Field(default=None, max_length=64)
-    created_at: dt.datetime = _ts()
+    created_at: dt.datetime = timestamp()
 
 
 class NumberSeries(SQLModel, table=True):
@@ -157,3 +158,51 @@ class NumberSeries(SQLModel, table=True):
     kind: str = Field(max_length=40, primary_key=True)
     year: int = Field(primary_key=True)
     last: int = 0
+
+
+class ReportSubmission(SQLModel, table=True):
+    """A unit's submission of one reporting deadline: 附件2 and 附件1 frozen as JSON at submission time."""
+
+    __tablename__ = "report_submission"
+    __table_args__ = (
+        UniqueConstraint("number"),
+        UniqueConstraint("unit_id", "year", "serial"),
+        Index("ix_report_submission_unit_deadline", "unit_id", "deadline_key"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    deadline_key: str = Field(max_length=40)  # e.g. monthly-2023-06-30
+    due_on: dt.date
+    period_from: dt.date
+    period_to: dt.date
+    year: int
+    serial: int
+    number: str = Field(max_length=100)  # 沪市监浦报统〔2023〕3号
+    submitted_by: int = Field(foreign_key="user.id")
+    submitted_by_name: str = Field(max_length=50)
+    submitted_at: dt.datetime = timestamp()
+    submitted_on: dt.date  # business date (Asia/Shanghai) of submitted_at: on time when ≤ due_on
+    frozen: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    sha256: str = Field(max_length=64)
+
+
+class SupervisionFlag(SQLModel, table=True):
+    """One 挂牌督办 notice on an item (item_id set) or on a unit (item_id NULL)."""
+
+    __tablename__ = "supervision_flag"
+    __table_args__ = (Index("ix_supervision_flag_unit_open", "unit_id", "closed_at"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)  # the unit flagged, or the flagged item's unit
+    item_id: Optional[int] = Field(default=None, foreign_key="hazard_item.id", index=True)
+    note: str = Field(sa_type=Text)
+    created_by: int = Field(foreign_key="user.id")
+    created_by_name: str = Field(max_length=50)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    closed_at: Optional[dt.datetime] = Field(default=None, sa_type=DateTime(timezone=True))
+    closed_by: Optional[int] = Field(default=None, foreign_key="user.id")
+    closed_by_name: Optional[str] = Field(default=None, max_length=50)
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None

@@ -27,7 +27,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from db.activities import SamplingInspection, scope_unit
+from db.activities import scope_unit
+from db.record_models import SamplingInspection
 from db.models import Enterprise, HazardItem, Unit
 from workflow import services
 from workflow.actor import Actor

@@ -24,7 +24,7 @@ from sqlalchemy import BigInteger, Numeric, String, cast, distinct, func, select
 from sqlalchemy.sql import ColumnElement, Select, Subquery
 from sqlmodel import Session
 
-from db.activities import Assistance, Exposure, Interview, RiskInformation, RiskMonitoring, SamplingInspection
+from db.record_models import Assistance, Exposure, Interview, RiskInformation, RiskMonitoring, SamplingInspection
 from db.models import HazardItem, ItemEvent, Unit
 from db.uow import Catalogs
 from workflow.statistics_columns import CITY_LABEL, STAT_COLUMNS, TOTAL_LABEL, StatColumn, statistics_notes
@@ -213,7 +213,7 @@ def statistics(session: Session, *, unit_id: int | None, date_from: dt.date, dat
     if date_from > date_to:
         raise InputInvalid({"to": "数据周期的截止日期不能早于起始日期"})
     unit_name, unit_code = report_unit(session, unit_id)
-    categories = list(Catalogs(session).active().categories)
+    categories = list(Catalogs(session).for_date(date_from).categories)
     figures: dict[str, dict[str, Number]] = {name: {} for name in categories}
     for source in SOURCES:
         for category, *values in session.execute(source.query(date_from, date_to, unit_id)).all():

@@ -22,7 +22,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from db.activities import ReportSubmission, scope_unit
+from db.activities import scope_unit
+from db.models import ReportSubmission
 from db.ledger import ledger
 from db.models import Campaign, Unit
 from db.statistics import statistics

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
-from sqlalchemy import DateTime, Index, Text, and_, case, func, or_, select
-from sqlmodel import Field, Session, SQLModel
+from sqlalchemy import and_, case, func, or_, select
+from sqlmodel import Session
 
-from db.models import Enterprise, HazardItem, ItemEvent, Unit, utcnow
+from db.models import Enterprise, HazardItem, ItemEvent, SupervisionFlag, Unit
 from db.queries import GAS, overdue_query
 from workflow.actor import Actor
 from workflow.clock import SHANGHAI
@@ -24,27 +24,6 @@ from workflow.table import State
 MAX_NOTE = 2000
 STALE_CASE_DAYS = 90  # a case open longer than this after its first filing is listed for supervisors
 OPEN_CASE_STATES = (State.case_filed.value, State.transferred.value)
-
-
-class SupervisionFlag(SQLModel, table=True):
-    """One 挂牌督办 notice on an item (item_id set) or on a unit (item_id NULL)."""
-
-    __tablename__ = "supervision_flag"
-    __table_args__ = (Index("ix_supervision_flag_unit_open", "unit_id", "closed_at"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
-    unit_id: int = Field(foreign_key="unit.id", index=True)  # the unit flagged, or the flagged item's unit
-    item_id: Optional[int] = Field(default=None, foreign_key="hazard_item.id", index=True)
-    note: str = Field(sa_type=Text)
-    created_by: int = Field(foreign_key="user.id")
-    created_by_name: str = Field(max_length=50)
-    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
-    closed_at: Optional[dt.datetime] = Field(default=None, sa_type=DateTime(timezone=True))
-    closed_by: Optional[int] = Field(default=None, foreign_key="user.id")
-    closed_by_name: Optional[str] = Field(default=None, max_length=50)
-
-    @property
-    def is_open(self) -> bool:
-        return self.closed_at is None
 
 
 # --- writes ---------------------------------------------------------------------------------------------------

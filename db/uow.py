@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Iterable
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from db.campaigns import campaign_of_date
 from db.engine import Database
 from db.models import (
-    Campaign,
     CatalogTerm,
     Category,
     Document,
@@ -21,7 +22,6 @@ from db.models import (
     Unit,
     User,
 )
-from workflow.errors import NotFound
 from workflow.ports import Catalog
 
 
@@ -65,13 +65,12 @@ class Users(_Repo):
 
 
 class Catalogs(_Repo):
-    def active(self) -> Catalog:
-        campaign = self.session.execute(
-            select(Campaign).where(Campaign.active).order_by(Campaign.starts_on.desc())
-        ).scalars().first()
-        if campaign is None:
-            raise NotFound("尚未载入专项行动目录，请先运行 hazardtrack init")
-        return load_catalog(self.session, campaign.id)
+    def for_date(self, day: dt.date) -> Catalog:
+        """The catalog of the campaign `day` belongs to (workflow.campaigns)."""
+        return load_catalog(self.session, campaign_of_date(self.session, day).id)
+
+    def for_campaign(self, campaign_id: int) -> Catalog:
+        return load_catalog(self.session, campaign_id)
 
 
 def load_catalog(session: Session, campaign_id: int) -> Catalog:

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
-from db.activities import (
+from db.record_models import (
     Assistance,
     CreditListing,
     Exposure,
@@ -124,7 +124,7 @@ def load_demo_activities(database: Database, rng_seed: int, today: dt.date) -> d
         now = utcnow()
 
         def add(table: Any, unit: Unit, creator: User, **values: Any) -> None:
-            rows[table].append(dict(values, unit_id=unit.id, created_by=creator.id, created_at=now,
+            rows[table].append(dict(values, campaign_id=campaign.id, unit_id=unit.id, created_by=creator.id, created_at=now,
                                     updated_by=None, updated_at=now))
 
         def sub_product(category: str) -> str | None:

@@ -43,7 +43,7 @@ def register_item(uow: UnitOfWork, actor: Actor, raw: Mapping[str, Any], now: dt
     cleaned = clean(spec.fields, raw)
     today = business_date(now)
     with uow:
-        catalog = uow.catalog.active()
+        catalog = uow.catalog.for_date(cleaned["found_on"])
         try:
             uscc = validate_uscc(cleaned["enterprise_uscc"])
         except ValueError as exc:

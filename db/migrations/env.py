@@ -4,10 +4,8 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-import db.activities  # noqa: F401,E402  (every module with tables registers them on SQLModel.metadata)
-import db.models  # noqa: F401
-import db.submissions  # noqa: F401
-import db.supervision  # noqa: F401
+import db.models  # noqa: F401,E402  (every module with tables registers them on SQLModel.metadata)
+import db.record_models  # noqa: F401
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session
 
 from db import activities
-from db.activities import STORES
+from db.record_models import STORES
 from tests.conftest import PUDONG_USCC, YANGPU_USCC
 from tests.db.activity_builders import LATER, Builder, at, new_enterprise
 from workflow.record_kinds import KINDS

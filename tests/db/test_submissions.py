@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session
 
 from db import activities
-from db.activities import ReportSubmission
+from db.models import ReportSubmission
 from db.statistics import statistics
 from db.submissions import (
     active_campaign,

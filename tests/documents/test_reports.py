@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from db import activities
-from db.activities import ReportSubmission
+from db.models import ReportSubmission
 from db.ledger import ledger
 from db.statistics import statistics
 from db.submissions import submit_report

@@ -10,7 +10,7 @@ from playwright.sync_api import Page
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from db.activities import SamplingInspection
+from db.record_models import SamplingInspection
 from db.models import Enterprise, Unit
 from tests.e2e.conftest import LiveServer, login
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from db.models import Enterprise, HazardItem, ItemEvent
-from db.supervision import SupervisionFlag
+from db.models import SupervisionFlag
 from db.uow import SqlUnitOfWork
 from tests.conftest import NOW, PUDONG_USCC, YANGPU_USCC, World, register_input
 from tests.web.api_support import PASSWORD, make_app

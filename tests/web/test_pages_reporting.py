@@ -9,7 +9,7 @@ from litestar.testing import TestClient
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from db.activities import SamplingInspection
+from db.record_models import SamplingInspection
 from tests.conftest import PUDONG_USCC, World
 from tests.web.api_support import make_app
 from tests.web.test_access import page_login

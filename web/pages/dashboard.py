@@ -57,7 +57,7 @@ def _context(runtime, actor) -> dict[str, Any]:
         recent = session.execute(recent_query.order_by(ItemEvent.at.desc(), ItemEvent.id.desc()).limit(8)) \
             .all()
         flags = open_flags(session, actor)
-        categories = catalog_options(session)["category"]
+        categories = catalog_options(session, day)["category"]
         campaign = _campaign(session, day)
         by_unit = []
         if actor.sees_all_units:

@@ -28,7 +28,7 @@ PAGE_SIZE = 50
 SEARCH_LIMIT = 12
 MAX_UPLOAD = 20 * 1024 * 1024  # DESIGN §7: an uploaded file up to 20 MB
 try:  # activity records (db/activities.py) and the two-failures rule (db/risk.py); without them: items only
-    from db.activities import SamplingInspection
+    from db.record_models import SamplingInspection
     from db.special_inspections import MIN_FAILURES, window_start
 except ImportError:  # pragma: no cover - depends on the deployment's schema
     SamplingInspection = None  # type: ignore[assignment]

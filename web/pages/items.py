@@ -41,9 +41,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # --- shared reads ---------------------------------------------------------------------------------------------
 
 
-def catalog_options(session) -> dict[str, Any]:
-    """Choices of the register form and the list filters, from the active campaign's catalog (data, not code)."""
-    catalog = Catalogs(session).active()
+def catalog_options(session, today) -> dict[str, Any]:
+    """Choices of the register form and the list filters, from the catalog of today's campaign (data, not code)."""
+    catalog = Catalogs(session).for_date(today)
     return {
         "category": list(catalog.categories),
         "sub_product": [p for products in catalog.categories.values() for p in products],
@@ -103,7 +103,7 @@ def _list_context(runtime, actor, params: dict[str, str]) -> dict[str, Any]:
                 row["flagged"] = row["id"] in flagged
         except InputInvalid as exc:
             errors = {FILTER_LABELS.get(k, k): v for k, v in exc.fields.items()}
-        options = catalog_options(session)
+        options = catalog_options(session, day)
         units = unit_options(session) if actor.sees_all_units else []
     return {"rows": rows, "next_cursor": next_cursor, "errors": errors, "f": params, "options": options,
             "units": units, "sorts": SORT_LABELS, "states": STATE_LABELS, "filtered": any(
@@ -185,7 +185,7 @@ async def item_export(request: Request) -> Response:
 
 def _register_form(runtime, values: dict[str, Any], errors: dict[str, str]) -> FormView:
     with reader(runtime) as session:
-        options = catalog_options(session)
+        options = catalog_options(session, runtime.clock.today())
     spec = EVENTS["register"]
     return FormView(spec.fields, action="/items", values=values, errors=errors, submit="登记并生成隐患登记表",
                     key="register", options={k: options[k] for k in ("category", "problem_type", "source")},

@@ -79,7 +79,7 @@ async def records_list(request: Request, path: str) -> Template:
 def _record_form(runtime, kind: str, action: str, values: dict[str, Any], errors: dict[str, str],
                  submit: str) -> FormView:
     with reader(runtime) as session:
-        catalog = Catalogs(session).active()
+        catalog = Catalogs(session).for_date(runtime.clock.today())
     return FormView(KINDS[kind].fields, action=action, values=values, errors=errors, submit=submit, key=kind,
                     options={"category": list(catalog.categories)},
                     groups={"sub_product": {k: v for k, v in catalog.categories.items()}},
