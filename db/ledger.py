@@ -12,11 +12,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from db.record_models import CreditListing, Exposure, TypicalCase
-from db.models import Enterprise, HazardItem, ItemEvent, Unit
+from db.models import Enterprise, HazardItem, Unit
+from db.queries import FILE_CASE, first_events
 from db.statistics import report_unit
 from workflow.record_kinds import CREDIT_LIST_KINDS
 from workflow.ledger_columns import LEDGER_COLUMNS, LEDGER_UNIT_COLUMN
@@ -114,14 +115,9 @@ def ledger(session: Session, *, unit_id: int | None, date_from: dt.date, date_to
     if date_from > date_to:
         raise InputInvalid({"to": "截止日期不能早于起始日期"})
     unit_name, unit_code = report_unit(session, unit_id)
-    filed = (
-        select(ItemEvent.item_id.label("item_id"), func.min(ItemEvent.on_date).label("filed_on"))
-        .where(ItemEvent.event == "file_case")
-        .group_by(ItemEvent.item_id)
-        .subquery()
-    )
+    filed = first_events(FILE_CASE)
     query = (
-        select(TypicalCase, HazardItem.category, Enterprise.name, Unit.name, Unit.label, filed.c.filed_on)
+        select(TypicalCase, HazardItem.category, Enterprise.name, Unit.name, Unit.label, filed.c.first_on)
         .join(HazardItem, HazardItem.id == TypicalCase.item_id)
         .join(Enterprise, Enterprise.id == HazardItem.enterprise_id)
         .join(Unit, Unit.id == TypicalCase.unit_id)

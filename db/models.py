@@ -8,6 +8,8 @@ from typing import Any, Optional
 from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from workflow.enterprise_fields import FIELD as ENTERPRISE
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
@@ -78,13 +80,14 @@ class CatalogTerm(SQLModel, table=True):
 
 class Enterprise(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
-    uscc: str = Field(max_length=18, unique=True, index=True)
-    name: str = Field(max_length=200, index=True)
-    address: str = Field(default="", max_length=500)
-    legal_rep: str = Field(default="", max_length=100)
-    phone: str = Field(default="", max_length=30)
+    # Column sizes come from the one field definition (workflow.enterprise_fields), as do the form and the import.
+    uscc: str = Field(max_length=ENTERPRISE["uscc"].max_length, unique=True, index=True)
+    name: str = Field(max_length=ENTERPRISE["name"].max_length, index=True)
+    address: str = Field(default="", max_length=ENTERPRISE["address"].max_length)
+    legal_rep: str = Field(default="", max_length=ENTERPRISE["legal_rep"].max_length)
+    phone: str = Field(default="", max_length=ENTERPRISE["phone"].max_length)
     unit_id: int = Field(foreign_key="unit.id", index=True)
-    kind: str = Field(default="生产", max_length=10)  # 生产 | 销售 | 生产和销售
+    kind: str = Field(default="生产", max_length=ENTERPRISE["kind"].max_length)  # 生产 | 销售 | 生产和销售
     created_at: dt.datetime = timestamp()
     updated_at: dt.datetime = timestamp()
 

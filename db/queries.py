@@ -1,7 +1,7 @@
 """Read side: item lists with filters and keyset pagination, item detail, overdue items.
 
-Unit scoping lives here as well as in the use cases: a handler or leader only ever gets their own unit's rows,
-and a record of another unit reads as "not found" (its existence is not revealed).
+Unit scoping is workflow.scope's one rule (applied to SQL by db.scoping): a handler or leader only ever gets their
+own unit's rows, and a record of another unit reads as "not found" (its existence is not revealed).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlmodel import Session
 
 from db.models import Document, Enterprise, HazardItem, ItemEvent, Unit, User
+from db.scoping import scoped
 from workflow.actor import Actor
 from workflow.errors import InputInvalid, NotFound
 
@@ -71,9 +72,22 @@ def decode_cursor(cursor: str) -> list[Any]:
 
 
 def _scoped(query, actor: Actor):
-    if not actor.sees_all_units:
-        query = query.where(HazardItem.unit_id == (actor.unit_id if actor.unit_id is not None else -1))
-    return query
+    return scoped(query, HazardItem.unit_id, actor)
+
+
+FILE_CASE = "file_case"  # an item's 立案 date is the date of its first file_case event
+
+
+def first_events(event: str):
+    """Subquery (item_id, first_on): the date of each item's first `event` — e.g. the 立案 date (FILE_CASE)."""
+    return (select(ItemEvent.item_id.label("item_id"), func.min(ItemEvent.on_date).label("first_on"))
+            .where(ItemEvent.event == event).group_by(ItemEvent.item_id).subquery())
+
+
+def first_event_on(session: Session, item_id: int, event: str) -> dt.date | None:
+    """The date of one item's first `event`, or None."""
+    return session.execute(select(func.min(ItemEvent.on_date))
+                           .where(ItemEvent.item_id == item_id, ItemEvent.event == event)).scalar_one()
 
 
 def item_query(actor: Actor, f: ItemFilter, today: dt.date):
@@ -204,3 +218,11 @@ class ItemQueries:
     def unit_code(self, unit_id: int) -> str | None:
         unit = self.session.get(Unit, unit_id)
         return unit.code if unit else None
+
+
+def find_unit(session: Session, code_or_name: str) -> Unit | None:
+    """A unit by its code (310115) or its full name; also accepts the short label (浦东新区局)."""
+    key = code_or_name.strip()
+    return session.execute(
+        select(Unit).where(or_(Unit.code == key, Unit.name == key, Unit.label == key))
+    ).scalars().first()

@@ -12,8 +12,8 @@ only, see db.activities); the list is scoped by the ENTERPRISE's unit — the un
 inspection: handlers and leaders see their own unit's enterprises, supervisors and admins all (or one unit with
 `unit_id`).
 
-`register_special_inspection` registers the 专门现场检查 as a hazard item through the ordinary use case
-(workflow.services.register_item): source 监督抽查, problem type 质量低劣, the category and sub-product of the
+workflow.special_inspections registers the 专门现场检查 as a hazard item through the ordinary registration
+(workflow.services.register_in), checking and writing in one transaction: source 监督抽查, problem type 质量低劣, the category and sub-product of the
 latest failed inspection, facts listing the failed inspections. An enterprise counts as followed up when it has
 a hazard item with source 监督抽查 found on or after its latest failed inspection.
 """
@@ -27,13 +27,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from db.activities import scope_unit
 from db.record_models import SamplingInspection
 from db.models import Enterprise, HazardItem, Unit
-from workflow import services
 from workflow.actor import Actor
-from workflow.clock import business_date, chinese_date
-from workflow.errors import Conflict, Forbidden, NotFound
+from workflow.ports import SpecialInspectionCase
+from workflow.scope import scope_unit
+from workflow.clock import chinese_date
 
 WINDOW_YEARS = 2
 MIN_FAILURES = 2
@@ -47,6 +46,18 @@ def window_start(reference: dt.date) -> dt.date:
         return reference.replace(year=reference.year - WINDOW_YEARS)
     except ValueError:  # 29 February
         return reference.replace(year=reference.year - WINDOW_YEARS, day=28)
+
+
+def failed_in_window(reference: dt.date) -> tuple[Any, ...]:
+    """The rule's conditions on a sampling inspection: failed, dated within the window ending on `reference`."""
+    return (SamplingInspection.batches_failed > 0, SamplingInspection.date >= window_start(reference),
+            SamplingInspection.date <= reference)
+
+
+def failures_in_window(session: Session, enterprise_id: int, *, reference: dt.date) -> int:
+    """How many of the enterprise's sampling inspections count towards the rule on `reference`."""
+    return int(session.execute(select(func.count()).select_from(SamplingInspection).where(
+        SamplingInspection.enterprise_id == enterprise_id, *failed_in_window(reference))).scalar_one())
 
 
 @dataclass(frozen=True)
@@ -104,10 +115,13 @@ def special_inspection_candidates(session: Session, actor: Actor, *, reference: 
                                   enterprise_id: int | None = None) -> list[FlaggedEnterprise]:
     """Enterprises with ≥ 2 failed sampling inspections in the two years ending on `reference`, most failures
     first. Scoped by the enterprise's unit (see module doc)."""
-    scope = scope_unit(actor, unit_id)
+    return _candidates(session, scope_unit(actor, unit_id), reference=reference, enterprise_id=enterprise_id)
+
+
+def _candidates(session: Session, scope: int | None, *, reference: dt.date,
+                enterprise_id: int | None) -> list[FlaggedEnterprise]:
     start = window_start(reference)
-    in_window = (SamplingInspection.batches_failed > 0, SamplingInspection.date >= start,
-                 SamplingInspection.date <= reference)
+    in_window = failed_in_window(reference)
     flagged = (
         select(SamplingInspection.enterprise_id)
         .join(Enterprise, Enterprise.id == SamplingInspection.enterprise_id)
@@ -160,28 +174,15 @@ def special_inspection_facts(flagged: FlaggedEnterprise) -> str:
             "企业组织专门现场检查”的要求，登记专门现场检查。")
 
 
-def register_special_inspection(uow: Any, actor: Actor, enterprise_id: int, now: dt.datetime) -> services.Outcome:
-    """Register the 专门现场检查 of a flagged enterprise as a hazard item (a db.uow.SqlUnitOfWork, committed).
-
-    NotFound: no such enterprise, or another unit's; Forbidden: the actor may not register items (supervisors,
-    admins) or the enterprise is not of the actor's unit; Conflict: the enterprise is not (or no longer) flagged,
-    or already has a follow-up item.
-    """
-    today = business_date(now)
-    with Session(uow.database.reader) as session:
-        enterprise = session.get(Enterprise, enterprise_id)
-        if enterprise is None or not actor.can_see_unit(enterprise.unit_id):
-            raise NotFound("企业不存在或无权查看")
-        if not actor.may_register or actor.unit_id != enterprise.unit_id:
-            raise Forbidden("只有企业所属单位的承办人员或负责人可以登记专门现场检查")
-        found = special_inspection_candidates(session, actor, reference=today, enterprise_id=enterprise_id)
+def special_inspection_case(session: Session, enterprise_id: int, *, reference: dt.date) -> SpecialInspectionCase | None:
+    """What registering the enterprise's 专门现场检查 needs (None: not listed on `reference`). The caller has
+    checked the actor may act for the enterprise; read inside the registering transaction (workflow.special_inspections)."""
+    found = _candidates(session, None, reference=reference, enterprise_id=enterprise_id)
     if not found:
-        raise Conflict(f"该企业两年内监督抽查不合格不足{MIN_FAILURES}次，无需专门现场检查")
+        return None
     flagged = found[0]
-    if flagged.follow_up_item_id is not None:
-        raise Conflict(f"该企业最近一次抽查不合格后已登记隐患（编号 {flagged.follow_up_item_id}）")
     latest = flagged.latest
-    raw = dict(enterprise_uscc=enterprise.uscc, category=latest.category, sub_product=latest.sub_product,
-               problem_type=PROBLEM_TYPE, source=SOURCE, facts=special_inspection_facts(flagged),
-               found_on=today.isoformat())
-    return services.register_item(uow, actor, raw, now)
+    return SpecialInspectionCase(
+        enterprise_id=flagged.enterprise_id, enterprise_uscc=flagged.uscc, unit_id=flagged.unit_id,
+        category=latest.category, sub_product=latest.sub_product, facts=special_inspection_facts(flagged),
+        source=SOURCE, problem_type=PROBLEM_TYPE, follow_up_item_id=flagged.follow_up_item_id)

@@ -21,11 +21,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable
 
 from sqlalchemy import BigInteger, Numeric, String, cast, distinct, func, select
-from sqlalchemy.sql import ColumnElement, Select, Subquery
+from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
 from db.record_models import Assistance, Exposure, Interview, RiskInformation, RiskMonitoring, SamplingInspection
 from db.models import HazardItem, ItemEvent, Unit
+from db.queries import FILE_CASE, first_events
 from db.uow import Catalogs
 from workflow.statistics_columns import CITY_LABEL, STAT_COLUMNS, TOTAL_LABEL, StatColumn, statistics_notes
 from workflow.errors import InputInvalid, NotFound
@@ -89,14 +90,6 @@ def _json_amount(name: str) -> ColumnElement:
     return func.coalesce(_hundredths(cast(text, Numeric(18, 2))), 0)
 
 
-def _first(event: str) -> Subquery:
-    """(item_id, first_on): the date of each item's first `event`."""
-    return (
-        select(ItemEvent.item_id.label("item_id"), func.min(ItemEvent.on_date).label("first_on"))
-        .where(ItemEvent.event == event)
-        .group_by(ItemEvent.item_id)
-        .subquery()
-    )
 
 
 @dataclass(frozen=True)
@@ -120,7 +113,7 @@ def _activity(table: Any, *measures: ColumnElement) -> Callable[[dt.date, dt.dat
 
 def _first_event(event: str) -> Callable[[dt.date, dt.date, int | None], Select]:
     def build(date_from: dt.date, date_to: dt.date, unit_id: int | None) -> Select:
-        first = _first(event)
+        first = first_events(event)
         query = (
             select(HazardItem.category, func.count(HazardItem.id))
             .join(first, first.c.item_id == HazardItem.id)
@@ -162,7 +155,7 @@ SOURCES: tuple[_Source, ...] = (
     _Source(("sampled_enterprises", "sampled_batches", "failed_batches"),
             _activity(SamplingInspection, func.count(distinct(SamplingInspection.enterprise_id)),
                       func.sum(SamplingInspection.batches_sampled), func.sum(SamplingInspection.batches_failed)), {}),
-    _Source(("cases_filed",), _first_event("file_case"), {}),
+    _Source(("cases_filed",), _first_event(FILE_CASE), {}),
     _Source(("fines", "case_value"), _closings, {"fines": True, "case_value": True}),
     _Source(("cases_transferred",), _first_event("transfer_to_judiciary"), {}),
     _Source(("cases_exposed",), _exposures, {}),

@@ -1,8 +1,8 @@
 """挂牌督办 (supervised listing) and the supervisor's read side: overdue work, stale cases, the unit ranking.
 
-A city supervisor flags a hazard item or a whole unit with a note; the unit sees every open flag on its dashboard
-and on the item page until a supervisor closes it. Flags are never deleted: closing records who closed it and
-when. Only supervisors and admins write flags; a flag of another unit is invisible to unit staff.
+A city supervisor flags a hazard item or a whole unit with a note (the use cases: workflow.flags); the unit sees
+every open flag on its dashboard and on the item page until a supervisor closes it. A flag of another unit is
+invisible to unit staff.
 """
 
 from __future__ import annotations
@@ -14,75 +14,15 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlmodel import Session
 
-from db.models import Enterprise, HazardItem, ItemEvent, SupervisionFlag, Unit
-from db.queries import GAS, overdue_query
+from db.models import Enterprise, HazardItem, SupervisionFlag, Unit
+from db.scoping import scoped
+from db.queries import FILE_CASE, GAS, first_events, overdue_query
 from workflow.actor import Actor
 from workflow.clock import SHANGHAI
-from workflow.errors import Conflict, Forbidden, InputInvalid, NotFound
 from workflow.table import State
 
-MAX_NOTE = 2000
 STALE_CASE_DAYS = 90  # a case open longer than this after its first filing is listed for supervisors
 OPEN_CASE_STATES = (State.case_filed.value, State.transferred.value)
-
-
-# --- writes ---------------------------------------------------------------------------------------------------
-
-
-def _require_supervisor(actor: Actor) -> None:
-    if not actor.sees_all_units:
-        raise Forbidden("只有市局督导可以挂牌督办")
-
-
-def _clean_note(note: Any) -> str:
-    text = note.strip() if isinstance(note, str) else ""
-    if not text:
-        raise InputInvalid({"note": "请填写督办意见"})
-    if len(text) > MAX_NOTE:
-        raise InputInvalid({"note": f"督办意见不得超过 {MAX_NOTE} 个字符"})
-    return text
-
-
-def flag_item(session: Session, actor: Actor, item_id: int, note: Any, now: dt.datetime) -> SupervisionFlag:
-    """Flag one hazard item (flushes; the caller commits)."""
-    _require_supervisor(actor)
-    item = session.get(HazardItem, item_id)
-    if item is None:
-        raise NotFound("隐患不存在")
-    flag = SupervisionFlag(unit_id=item.unit_id, item_id=item.id, note=_clean_note(note), created_by=actor.user_id,
-                           created_by_name=actor.name, created_at=now)
-    session.add(flag)
-    session.flush()
-    return flag
-
-
-def flag_unit(session: Session, actor: Actor, unit_id: int, note: Any, now: dt.datetime) -> SupervisionFlag:
-    """Flag a whole unit (flushes; the caller commits)."""
-    _require_supervisor(actor)
-    unit = session.get(Unit, unit_id)
-    if unit is None:
-        raise NotFound("单位不存在")
-    flag = SupervisionFlag(unit_id=unit.id, item_id=None, note=_clean_note(note), created_by=actor.user_id,
-                           created_by_name=actor.name, created_at=now)
-    session.add(flag)
-    session.flush()
-    return flag
-
-
-def close_flag(session: Session, actor: Actor, flag_id: int, now: dt.datetime) -> SupervisionFlag:
-    """Lift a flag (摘牌). Closing twice is a conflict, not a silent success."""
-    _require_supervisor(actor)
-    flag = session.get(SupervisionFlag, flag_id)
-    if flag is None:
-        raise NotFound("督办记录不存在")
-    if flag.closed_at is not None:
-        raise Conflict("该督办已于此前撤销")
-    flag.closed_at = now
-    flag.closed_by = actor.user_id
-    flag.closed_by_name = actor.name
-    session.add(flag)
-    session.flush()
-    return flag
 
 
 # --- reads ----------------------------------------------------------------------------------------------------
@@ -121,9 +61,7 @@ def _local(moment: dt.datetime) -> dt.datetime:
 
 def open_flags(session: Session, actor: Actor, *, unit_id: int | None = None) -> list[FlagView]:
     """Open flags the actor may see: their own unit's (unit staff) or every unit's (supervisors)."""
-    query = select(SupervisionFlag).where(SupervisionFlag.closed_at.is_(None))
-    if not actor.sees_all_units:
-        query = query.where(SupervisionFlag.unit_id == (actor.unit_id if actor.unit_id is not None else -1))
+    query = scoped(select(SupervisionFlag).where(SupervisionFlag.closed_at.is_(None)), SupervisionFlag.unit_id, actor)
     if unit_id is not None:
         query = query.where(SupervisionFlag.unit_id == unit_id)
     return _views(session, query)
@@ -162,8 +100,7 @@ def overdue_by_unit_and_category(session: Session, actor: Actor, today: dt.date)
     query = (select(Unit.id, Unit.label, HazardItem.category, func.count(), func.min(HazardItem.deadline))
              .select_from(HazardItem).join(Unit, Unit.id == HazardItem.unit_id)
              .where(HazardItem.deadline < today))
-    if not actor.sees_all_units:
-        query = query.where(HazardItem.unit_id == (actor.unit_id if actor.unit_id is not None else -1))
+    query = scoped(query, HazardItem.unit_id, actor)
     rows = session.execute(query.group_by(Unit.id, Unit.label, HazardItem.category)).all()
     result = [{"unit_id": uid, "unit": label, "category": category, "count": count,
                "max_days": (today - oldest).days if oldest else 0}
@@ -174,17 +111,15 @@ def overdue_by_unit_and_category(session: Session, actor: Actor, today: dt.date)
 
 def stale_cases(session: Session, actor: Actor, today: dt.date, *, days: int = STALE_CASE_DAYS):
     """Cases still open (filed or transferred) whose first 立案 is more than `days` days ago, oldest first."""
-    first_filing = (select(ItemEvent.item_id, func.min(ItemEvent.on_date).label("filed_on"))
-                    .where(ItemEvent.event == "file_case").group_by(ItemEvent.item_id).subquery())
-    query = (select(HazardItem, Enterprise, Unit, first_filing.c.filed_on)
+    first_filing = first_events(FILE_CASE)
+    query = (select(HazardItem, Enterprise, Unit, first_filing.c.first_on)
              .join(first_filing, first_filing.c.item_id == HazardItem.id)
              .join(Enterprise, Enterprise.id == HazardItem.enterprise_id)
              .join(Unit, Unit.id == HazardItem.unit_id)
              .where(HazardItem.state.in_(OPEN_CASE_STATES),
-                    first_filing.c.filed_on < today - dt.timedelta(days=days)))
-    if not actor.sees_all_units:
-        query = query.where(HazardItem.unit_id == (actor.unit_id if actor.unit_id is not None else -1))
-    return session.execute(query.order_by(first_filing.c.filed_on.asc(), HazardItem.id.asc()).limit(500)).all()
+                    first_filing.c.first_on < today - dt.timedelta(days=days)))
+    query = scoped(query, HazardItem.unit_id, actor)
+    return session.execute(query.order_by(first_filing.c.first_on.asc(), HazardItem.id.asc()).limit(500)).all()
 
 
 def unit_ranking(session: Session, today: dt.date) -> list[dict[str, Any]]:

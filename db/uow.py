@@ -1,17 +1,26 @@
-"""The unit of work and the repositories behind workflow/ports.py. Only the unit of work commits."""
+"""The unit of work and the repositories behind workflow/ports.py. Only the unit of work commits.
+
+One SqlUnitOfWork is one transaction on the writer engine (SQLite: BEGIN IMMEDIATE, so a read-then-write never
+fails half-way; PostgreSQL: rows read `for_update` are locked until the commit). A unique or foreign-key
+violation at flush or commit is a Conflict (409), never a 500: two requests racing to create the same record
+meet the database's own constraint.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from db.campaigns import campaign_of_date
 from db.engine import Database
+from db.queries import find_unit, first_event_on
 from db.models import (
+    Campaign,
     CatalogTerm,
     Category,
     Document,
@@ -19,49 +28,102 @@ from db.models import (
     HazardItem,
     ItemEvent,
     NumberSeries,
+    ReportSubmission,
+    SupervisionFlag,
     Unit,
     User,
 )
-from workflow.ports import Catalog
+from db.record_models import STORES
+from workflow.errors import Conflict
+from workflow.ports import Catalog, SpecialInspectionCase
+
+DUPLICATE = "记录已存在或已被他人同时修改，请刷新后重试"
 
 
 class _Repo:
     def __init__(self, session: Session):
         self.session = session
 
+    def _add(self, row: Any) -> Any:
+        self.session.add(row)
+        _flush(self.session)
+        return row
 
-class Items(_Repo):
-    def get(self, item_id: int, *, for_update: bool = False) -> HazardItem | None:
-        query = select(HazardItem).where(HazardItem.id == item_id)
+    def _get(self, table: Any, ident: int, for_update: bool) -> Any:
+        query = select(table).where(table.id == ident)
         if for_update:
-            # PostgreSQL: a concurrent transition waits here, then sees the new version and is refused (409).
+            # PostgreSQL: a concurrent writer waits here, then sees the committed row.
             # SQLite: BEGIN IMMEDIATE has already serialised writers; FOR UPDATE is not emitted.
             query = query.with_for_update()
         return self.session.execute(query).scalars().first()
 
+
+def _flush(session: Session) -> None:
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(DUPLICATE) from None
+
+
+class Items(_Repo):
+    def get(self, item_id: int, *, for_update: bool = False) -> HazardItem | None:
+        return self._get(HazardItem, item_id, for_update)
+
     def add(self, **fields: Any) -> HazardItem:
-        item = HazardItem.model_validate(fields)
-        self.session.add(item)
-        self.session.flush()
-        return item
+        return self._add(HazardItem.model_validate(fields))
 
 
 class Enterprises(_Repo):
-    def by_uscc(self, uscc: str) -> Enterprise | None:
-        return self.session.execute(select(Enterprise).where(Enterprise.uscc == uscc)).scalars().first()
+    def by_uscc(self, uscc: str, *, for_update: bool = False) -> Enterprise | None:
+        query = select(Enterprise).where(Enterprise.uscc == uscc)
+        return self.session.execute(query.with_for_update() if for_update else query).scalars().first()
 
-    def get(self, enterprise_id: int) -> Enterprise | None:
-        return self.session.get(Enterprise, enterprise_id)
+    def get(self, enterprise_id: int, *, for_update: bool = False) -> Enterprise | None:
+        return self._get(Enterprise, enterprise_id, for_update)
+
+    def add(self, **fields: Any) -> Enterprise:
+        return self._add(Enterprise.model_validate(fields))
+
+    def known_usccs(self, usccs: Iterable[str]) -> set[str]:
+        wanted = list(usccs)
+        if not wanted:
+            return set()
+        return set(self.session.execute(select(Enterprise.uscc).where(Enterprise.uscc.in_(wanted))).scalars())
+
+    def add_many(self, rows: Sequence[Mapping[str, Any]]) -> int:
+        """One INSERT for all rows (SQLAlchemy Core: an import of thousands of rows stays fast)."""
+        if rows:
+            try:
+                self.session.execute(insert(Enterprise), [dict(r) for r in rows])
+            except IntegrityError:
+                raise Conflict(DUPLICATE) from None
+        return len(rows)
 
 
 class Units(_Repo):
     def get(self, unit_id: int) -> Unit | None:
         return self.session.get(Unit, unit_id)
 
+    def find(self, code_or_name: str) -> Unit | None:
+        return find_unit(self.session, code_or_name)
+
+    def all(self) -> list[Unit]:
+        return list(self.session.execute(select(Unit).order_by(Unit.position, Unit.id)).scalars())
+
 
 class Users(_Repo):
-    def get(self, user_id: int) -> User | None:
-        return self.session.get(User, user_id)
+    def get(self, user_id: int, *, for_update: bool = False) -> User | None:
+        return self._get(User, user_id, for_update)
+
+    def by_username(self, username: str) -> User | None:
+        return self.session.execute(select(User).where(User.username == username)).scalars().first()
+
+    def add(self, **fields: Any) -> User:
+        return self._add(User.model_validate(fields))
+
+    def active_admins(self) -> int:
+        return self.session.execute(
+            select(func.count()).select_from(User).where(User.role == "admin", User.active)).scalar_one()
 
 
 class Catalogs(_Repo):
@@ -88,6 +150,14 @@ def load_catalog(session: Session, campaign_id: int) -> Catalog:
     )
 
 
+class Campaigns(_Repo):
+    def of_date(self, day: dt.date) -> Campaign:
+        return campaign_of_date(self.session, day)
+
+    def get(self, campaign_id: int) -> Campaign | None:
+        return self.session.get(Campaign, campaign_id)
+
+
 class History(_Repo):
     def for_item(self, item_id: int) -> list[ItemEvent]:
         return list(
@@ -97,18 +167,18 @@ class History(_Repo):
         )
 
     def add(self, **fields: Any) -> ItemEvent:
-        entry = ItemEvent.model_validate(fields)
-        self.session.add(entry)
-        self.session.flush()
-        return entry
+        return self._add(ItemEvent.model_validate(fields))
+
+    def first_on(self, item_id: int, event: str) -> dt.date | None:
+        return first_event_on(self.session, item_id, event)
 
 
 class Documents(_Repo):
     def add(self, **fields: Any) -> Document:
-        document = Document.model_validate(fields)
-        self.session.add(document)
-        self.session.flush()
-        return document
+        return self._add(Document.model_validate(fields))
+
+    def get(self, document_id: int, *, for_update: bool = False) -> Document | None:
+        return self._get(Document, document_id, for_update)
 
     def numbers(self, ids: Iterable[int]) -> dict[int, str]:
         ids = list(ids)
@@ -123,15 +193,75 @@ class Numbers(_Repo):
 
     def next(self, unit_id: int, kind: str, year: int) -> int:
         dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
         table = NumberSeries.__table__
         statement = (
-            insert(table)
+            insert_(table)
             .values(unit_id=unit_id, kind=kind, year=year, last=1)
             .on_conflict_do_update(index_elements=["unit_id", "kind", "year"], set_={"last": table.c.last + 1})
             .returning(table.c.last)
         )
         return int(self.session.execute(statement).scalar_one())
+
+
+class Records(_Repo):
+    def add(self, kind: str, **fields: Any) -> Any:
+        return self._add(STORES[kind].table.model_validate(fields))
+
+    def get(self, kind: str, record_id: int, *, for_update: bool = False) -> Any:
+        return self._get(STORES[kind].table, record_id, for_update)
+
+    def exists_for_item(self, kind: str, item_id: int, *, except_id: int | None = None) -> bool:
+        table = STORES[kind].table
+        query = select(table.id).where(table.item_id == item_id)
+        if except_id is not None:
+            query = query.where(table.id != except_id)
+        return self.session.execute(query).first() is not None
+
+    def public(self, kind: str, record: Any) -> dict[str, Any]:
+        from db.record_queries import load_public
+
+        _flush(self.session)
+        return load_public(self.session, STORES[kind].kind, record)
+
+
+class Submissions(_Repo):
+    def add(self, **fields: Any) -> ReportSubmission:
+        return self._add(ReportSubmission.model_validate(fields))
+
+    def public(self, submission: ReportSubmission) -> dict[str, Any]:
+        from db.submissions import public
+
+        return public(submission)
+
+
+class Flags(_Repo):
+    def add(self, **fields: Any) -> SupervisionFlag:
+        return self._add(SupervisionFlag.model_validate(fields))
+
+    def get(self, flag_id: int, *, for_update: bool = False) -> SupervisionFlag | None:
+        return self._get(SupervisionFlag, flag_id, for_update)
+
+
+class Reports(_Repo):
+    """附件2 and 附件1 read inside the unit of work (a submission freezes what its own transaction sees)."""
+
+    def statistics(self, *, campaign_id: int, unit_id: int, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:
+        from db.statistics import statistics
+
+        return statistics(self.session, unit_id=unit_id, date_from=date_from, date_to=date_to).to_json()
+
+    def ledger(self, *, campaign_id: int, unit_id: int, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:
+        from db.ledger import ledger
+
+        return ledger(self.session, unit_id=unit_id, date_from=date_from, date_to=date_to).to_json()
+
+
+class SpecialInspections(_Repo):
+    def case(self, enterprise_id: int, *, reference: dt.date) -> SpecialInspectionCase | None:
+        from db.special_inspections import special_inspection_case
+
+        return special_inspection_case(self.session, enterprise_id, reference=reference)
 
 
 class SqlUnitOfWork:
@@ -142,15 +272,21 @@ class SqlUnitOfWork:
         self.session: Session | None = None
 
     def __enter__(self) -> "SqlUnitOfWork":
-        self.session = Session(self.database.writer, expire_on_commit=False)
-        self.items = Items(self.session)
-        self.enterprises = Enterprises(self.session)
-        self.units = Units(self.session)
-        self.users = Users(self.session)
-        self.catalog = Catalogs(self.session)
-        self.history = History(self.session)
-        self.documents = Documents(self.session)
-        self.numbers = Numbers(self.session)
+        self.session = session = Session(self.database.writer, expire_on_commit=False)
+        self.items = Items(session)
+        self.enterprises = Enterprises(session)
+        self.units = Units(session)
+        self.users = Users(session)
+        self.catalog = Catalogs(session)
+        self.campaigns = Campaigns(session)
+        self.history = History(session)
+        self.documents = Documents(session)
+        self.numbers = Numbers(session)
+        self.records = Records(session)
+        self.submissions = Submissions(session)
+        self.flags = Flags(session)
+        self.reports = Reports(session)
+        self.special_inspections = SpecialInspections(session)
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -161,7 +297,11 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         assert self.session is not None
-        self.session.commit()
+        try:
+            self.session.commit()
+        except IntegrityError:
+            self.session.rollback()
+            raise Conflict(DUPLICATE) from None
 
     def rollback(self) -> None:
         assert self.session is not None

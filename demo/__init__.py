@@ -15,7 +15,7 @@ from typing import Any, Callable
 from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
-from db.accounts import hash_password
+from workflow.accounts import hash_password
 from demo.activities import load_demo_activities
 from db.engine import Database
 from db.models import Enterprise, HazardItem, Unit, User, utcnow

@@ -9,7 +9,7 @@ Called once at the end of demo.load_demo, after the hazard items have been playe
 - report submissions of most units for the campaign's deadlines: most on time, some late, some missing.
 
 Records are bulk-inserted through SQLAlchemy Core (11× faster than the ORM); submissions go through the real use
-case (db.submissions.submit_report), so their numbers and frozen JSON are what the system itself produces.
+case (workflow.submissions.submit_report), so their numbers and frozen JSON are what the system itself produces.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from db.record_models import (
 )
 from db.engine import Database
 from db.models import Campaign, Enterprise, HazardItem, ItemEvent, Unit, User, utcnow
-from db.submissions import reporting_deadlines, submit_report
+from workflow.submissions import reporting_deadlines, submit_report
 from db.uow import SqlUnitOfWork, load_catalog
 from workflow.record_kinds import CREDIT_LIST_KINDS, RISK_CHANNELS
 from workflow.actor import Actor

@@ -8,11 +8,11 @@ from typing import Any, Callable, TypeVar
 
 import anyio.to_thread
 
-from db.accounts import hash_password
 from db.engine import Database
 from documents.store import PdfStore
 from web.settings import Settings
 from web.login_throttle import LoginThrottle
+from workflow.accounts import hash_password
 from workflow.clock import Clock
 
 T = TypeVar("T")

@@ -13,11 +13,11 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlmodel import Session
 
-from db.accounts import verify_password
 from db.models import User
 from web import access
 from web.app_state import Runtime, in_thread
 from web.api_tokens import fingerprint_matches, issue_token, read_token
+from workflow.accounts import verify_password
 from workflow.actor import Actor
 from workflow.errors import InputInvalid, NotFound
 

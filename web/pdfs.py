@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import update
 from sqlmodel import Session
 
 from db.models import Document
+from db.uow import SqlUnitOfWork
 from documents.render import render_pdf
 from web.app_state import Runtime
+from workflow.services import record_rendered
 
 log = logging.getLogger("hazardtrack.documents")
 
@@ -32,10 +33,7 @@ def ensure_pdf(runtime: Runtime, document_id: int) -> bytes:
     if sha and sha != stored:
         log.error("document %s re-rendered with a different hash (%s, stored %s)", document_id, stored, sha)
     if not sha:
-        with Session(runtime.database.writer) as session:
-            session.execute(update(Document).where(Document.id == document_id, Document.sha256.is_(None))
-                            .values(sha256=stored))
-            session.commit()
+        record_rendered(SqlUnitOfWork(runtime.database), document_id, stored)
     return data
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Callable, Iterable, Sequence
 
+from workflow.enterprise_fields import ENTERPRISE_KINDS, FIELD, FIELDS
 from workflow.uscc import validate_uscc
 
 __all__ = [
@@ -30,24 +30,14 @@ __all__ = [
     "validate_rows",
 ]
 
-COL_USCC = "统一社会信用代码"
-COL_NAME = "企业名称"
-COL_ADDRESS = "住所"
-COL_LEGAL_REP = "法定代表人"
-COL_PHONE = "联系电话"
+COL_USCC, COL_NAME, COL_ADDRESS, COL_LEGAL_REP, COL_PHONE, COL_KIND = (
+    FIELD[name].column for name in ("uscc", "name", "address", "legal_rep", "phone", "kind"))
 COL_UNIT = "所属单位"
-COL_KIND = "企业类型"
 
+# The file's columns: the enterprise's own fields (workflow.enterprise_fields), then its unit.
 COLUMNS: tuple[str, ...] = (COL_USCC, COL_NAME, COL_ADDRESS, COL_LEGAL_REP, COL_PHONE, COL_UNIT, COL_KIND)
-ENTERPRISE_KINDS: tuple[str, ...] = ("生产", "销售", "生产和销售")
-
-MAX_NAME = 200
-MAX_ADDRESS = 500
-MAX_LEGAL_REP = 100
-MAX_PHONE = 30
 MAX_UNIT = 200
-
-_PHONE = re.compile(r"^[0-9+\- ]+$")
+BY_COLUMN = {f.column: f for f in FIELDS}
 
 
 @dataclass(frozen=True)
@@ -225,48 +215,29 @@ def validate_rows(
                 else:
                     first_row_of[uscc] = row_number
 
-        name = values[COL_NAME]
-        if not name:
-            fail(COL_NAME, "不能为空")
-        elif len(name) > MAX_NAME:
-            fail(COL_NAME, f"不能超过 {MAX_NAME} 个字符（实为 {len(name)} 个）")
-
-        address = values[COL_ADDRESS]
-        if len(address) > MAX_ADDRESS:
-            fail(COL_ADDRESS, f"不能超过 {MAX_ADDRESS} 个字符（实为 {len(address)} 个）")
-
-        legal_rep = values[COL_LEGAL_REP]
-        if len(legal_rep) > MAX_LEGAL_REP:
-            fail(COL_LEGAL_REP, f"不能超过 {MAX_LEGAL_REP} 个字符（实为 {len(legal_rep)} 个）")
-
-        phone = values[COL_PHONE]
-        if phone:
-            if not _PHONE.match(phone) or not any(ch.isdigit() for ch in phone):
-                fail(COL_PHONE, f"“{phone}”无效：只能包含数字、“-”、“+”和空格")
-            elif len(phone) > MAX_PHONE:
-                fail(COL_PHONE, f"不能超过 {MAX_PHONE} 个字符（实为 {len(phone)} 个）")
-
-        unit_text = values[COL_UNIT]
         unit_code: str | None = None
-        if not unit_text:
-            fail(COL_UNIT, "不能为空（填写单位代码，如 310115，或单位全称）")
-        elif len(unit_text) > MAX_UNIT:
-            fail(COL_UNIT, f"不能超过 {MAX_UNIT} 个字符")
-        else:
-            unit_code = unit_lookup(unit_text)
-            if unit_code is None:
-                fail(COL_UNIT, f"未知单位“{unit_text}”（填写单位代码，如 310115，或单位全称）")
-
-        kind = values[COL_KIND]
-        if kind not in ENTERPRISE_KINDS:
-            shown = f"“{kind}”" if kind else "为空"
-            fail(COL_KIND, f"{shown}无效：应为 " + "、".join(ENTERPRISE_KINDS) + " 之一")
+        for column in COLUMNS[1:]:  # the USCC is checked above (it also must not repeat within the file)
+            if column != COL_UNIT:
+                reason = BY_COLUMN[column].check(values[column])
+                if reason:
+                    fail(column, reason)
+                continue
+            unit_text = values[COL_UNIT]
+            if not unit_text:
+                fail(COL_UNIT, "不能为空（填写单位代码，如 310115，或单位全称）")
+            elif len(unit_text) > MAX_UNIT:
+                fail(COL_UNIT, f"不能超过 {MAX_UNIT} 个字符")
+            else:
+                unit_code = unit_lookup(unit_text)
+                if unit_code is None:
+                    fail(COL_UNIT, f"未知单位“{unit_text}”（填写单位代码，如 310115，或单位全称）")
 
         if row_errors:
             errors.extend(row_errors)
         else:
             assert unit_code is not None
-            good.append(EnterpriseRow(uscc, name, address, legal_rep, phone, unit_code, kind))
+            good.append(EnterpriseRow(uscc, values[COL_NAME], values[COL_ADDRESS], values[COL_LEGAL_REP], values[COL_PHONE],
+                                      unit_code, values[COL_KIND]))
 
     if not data_rows:
         errors.append(RowError(0, "", "文件中没有企业数据（表头以下没有数据行）"))

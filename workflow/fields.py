@@ -48,6 +48,22 @@ def parse_date(value: Any) -> dt.date:
         raise ValueError("日期格式应为 YYYY-MM-DD") from None
 
 
+def date_params(params: Mapping[str, Any], *names: str) -> list[dt.date | None]:
+    """Optional ISO dates from query parameters, in the order named; InputInvalid names every bad one."""
+    errors: dict[str, str] = {}
+    values: list[dt.date | None] = []
+    for name in names:
+        value = params.get(name)
+        try:
+            values.append(parse_date(value) if value else None)
+        except ValueError as exc:
+            values.append(None)
+            errors[name] = str(exc)
+    if errors:
+        raise InputInvalid(errors)
+    return values
+
+
 def _clean_one(spec: FieldSpec, value: Any) -> Any:
     if spec.kind in ("text", "longtext", "choice"):
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):

@@ -37,45 +37,53 @@ def allowed_events(actor: Actor, item: Any) -> list[str]:
 
 
 def register_item(uow: UnitOfWork, actor: Actor, raw: Mapping[str, Any], now: dt.datetime) -> Outcome:
+    """Register a hazard item (found) with its 隐患登记表, in one unit of work."""
+    with uow:
+        outcome = register_in(uow, actor, raw, now)
+        uow.commit()
+        return outcome
+
+
+def register_in(uow: UnitOfWork, actor: Actor, raw: Mapping[str, Any], now: dt.datetime) -> Outcome:
+    """The registration inside a unit of work the caller has opened and will commit (so that a use case can check
+    and register in one transaction, e.g. workflow.special_inspections)."""
     spec = EVENTS["register"]
     if not actor.may_register:
         raise Forbidden("只有承办人员或负责人可以登记隐患")
     cleaned = clean(spec.fields, raw)
     today = business_date(now)
-    with uow:
-        catalog = uow.catalog.for_date(cleaned["found_on"])
-        try:
-            uscc = validate_uscc(cleaned["enterprise_uscc"])
-        except ValueError as exc:
-            raise InputInvalid({"enterprise_uscc": str(exc)}) from None
-        enterprise = uow.enterprises.by_uscc(uscc)
-        if enterprise is None:
-            raise InputInvalid({"enterprise_uscc": "企业库中没有该统一社会信用代码，请先登记企业"})
-        cleaned["enterprise_uscc"] = uscc
-        guards.check_register(cleaned, catalog, today)
-        due = deadlines.started_by(spec.deadline, item=None, cleaned=cleaned, today=today)
-        item = uow.items.add(
-            campaign_id=catalog.campaign_id,
-            unit_id=actor.unit_id,
-            enterprise_id=enterprise.id,
-            category=cleaned["category"],
-            sub_product=cleaned["sub_product"],
-            problem_type=cleaned["problem_type"],
-            source=cleaned["source"],
-            facts=cleaned["facts"],
-            found_on=cleaned["found_on"],
-            state=spec.dest.value,
-            version=1,
-            deadline=due.current,
-            case_deadline=due.case,
-            state_since=today,
-            handler_id=actor.user_id,
-            created_at=now,
-            updated_at=now,
-        )
-        document_id = _record(uow, actor, item, spec, None, cleaned, now, enterprise)
-        uow.commit()
-        return Outcome(item.id, document_id)
+    catalog = uow.catalog.for_date(cleaned["found_on"])
+    try:
+        uscc = validate_uscc(cleaned["enterprise_uscc"])
+    except ValueError as exc:
+        raise InputInvalid({"enterprise_uscc": str(exc)}) from None
+    enterprise = uow.enterprises.by_uscc(uscc)
+    if enterprise is None:
+        raise InputInvalid({"enterprise_uscc": "企业库中没有该统一社会信用代码，请先登记企业"})
+    cleaned["enterprise_uscc"] = uscc
+    guards.check_register(cleaned, catalog, today)
+    due = deadlines.started_by(spec.deadline, item=None, cleaned=cleaned, today=today)
+    item = uow.items.add(
+        campaign_id=catalog.campaign_id,
+        unit_id=actor.unit_id,
+        enterprise_id=enterprise.id,
+        category=cleaned["category"],
+        sub_product=cleaned["sub_product"],
+        problem_type=cleaned["problem_type"],
+        source=cleaned["source"],
+        facts=cleaned["facts"],
+        found_on=cleaned["found_on"],
+        state=spec.dest.value,
+        version=1,
+        deadline=due.current,
+        case_deadline=due.case,
+        state_since=today,
+        handler_id=actor.user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    document_id = _record(uow, actor, item, spec, None, cleaned, now, enterprise)
+    return Outcome(item.id, document_id)
 
 
 def fire_event(
@@ -183,6 +191,18 @@ def _record(
         document_id=document_id,
     )
     return document_id
+
+
+def record_rendered(uow: UnitOfWork, document_id: int, sha256: str) -> bool:
+    """Note the hash of a document's first rendering (rendering happens after the transition's commit). A hash
+    already recorded is never overwritten: True when this call recorded it."""
+    with uow:
+        document = uow.documents.get(document_id, for_update=True)
+        if document is None or document.sha256 is not None:
+            return False
+        document.sha256 = sha256
+        uow.commit()
+        return True
 
 
 def overdue_items(query: OverdueQuery, actor: Actor, today: dt.date, *, unit: str | None = None,

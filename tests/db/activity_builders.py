@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from db import activities
+from workflow import records
 from db.models import HazardItem
 from tests.conftest import World, add_enterprise, register_input
 from workflow import services
@@ -62,7 +62,7 @@ class Builder:
         data = dict(raw)
         if enterprise is not None:
             data["enterprise_uscc"] = enterprise[1]
-        made = activities.create_record(self.world.uow(), kind, actor, data, LATER)
+        made = records.create_record(self.world.uow(), kind, actor, data, LATER)
         entry = {"kind": kind, "id": made["id"], "unit": actor.unit_id,
                  "enterprise_id": enterprise[0] if enterprise else None, **raw}
         if "date" in entry and isinstance(entry["date"], str):
@@ -111,7 +111,7 @@ class Builder:
         self.file_case(leader, item_id, refile_on)
 
     def expose(self, actor: Actor, item_id: int, day: dt.date, channel: str = "市局门户网站") -> dict:
-        made = activities.create_record(self.world.uow(), "exposure", actor,
+        made = records.create_record(self.world.uow(), "exposure", actor,
                                         {"item_id": item_id, "date": day.isoformat(), "channel": channel}, LATER)
         self.log.records.append({"kind": "exposure", "id": made["id"], "unit": actor.unit_id, "item_id": item_id,
                                  "date": day})

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from sqlmodel import Session
 
-from db import activities
+from workflow import records
+from db import record_queries
 from db.record_models import STORES
 from tests.conftest import PUDONG_USCC, YANGPU_USCC
 from tests.db.activity_builders import LATER, Builder, at, new_enterprise
@@ -20,18 +21,16 @@ SAMPLING = dict(enterprise_uscc=PUDONG_USCC, date="2023-07-10", category="电线
 
 
 def create(world, kind, actor, **raw):
-    return activities.create_record(world.uow(), kind, actor, raw, LATER)
+    return records.create_record(world.uow(), kind, actor, raw, LATER)
 
 
-def test_every_kind_has_a_table_and_entry_points():
+def test_every_kind_has_a_table():
     for key in KINDS:
         assert key in STORES
-        for verb in ("create", "update", "list"):
-            assert callable(getattr(activities, f"{verb}_{key}"))
 
 
 def test_a_sampling_inspection_is_stored_with_its_enterprise_and_unit(world):
-    made = activities.create_sampling_inspection(world.uow(), world.handler, SAMPLING, LATER)
+    made = records.create_record(world.uow(), "sampling_inspection", world.handler, SAMPLING, LATER)
     assert made["enterprise"]["uscc"] == PUDONG_USCC
     assert made["unit"]["code"] == "310115"
     assert made["batches_failed"] == 1 and made["date"] == "2023-07-10"
@@ -69,7 +68,7 @@ def test_field_errors_name_every_offending_field(world):
 
 def test_a_record_dated_after_today_is_refused(world):
     with pytest.raises(InputInvalid) as refused:
-        activities.create_record(world.uow(), "risk_monitoring", world.handler,
+        records.create_record(world.uow(), "risk_monitoring", world.handler,
                                  dict(date="2023-07-11", category="水泥", batches=3, problems_found=0),
                                  at(dt.date(2023, 7, 10)))
     assert "date" in refused.value.fields
@@ -96,23 +95,23 @@ def test_supervisors_and_admins_read_but_do_not_write(world):
 def test_another_units_record_is_not_found_for_reading_and_updating(world):
     made = create(world, "sampling_inspection", world.handler, **SAMPLING)
     with Session(world.db.reader) as s, pytest.raises(NotFound):
-        activities.get_record(s, "sampling_inspection", world.other_handler, made["id"])
+        record_queries.get_record(s, "sampling_inspection", world.other_handler, made["id"])
     with pytest.raises(NotFound):
-        activities.update_sampling_inspection(world.uow(), world.other_leader, made["id"], {"batches_failed": 0},
+        records.update_record(world.uow(), "sampling_inspection", world.other_leader, made["id"], {"batches_failed": 0},
                                               LATER)
     with pytest.raises(Forbidden):  # a supervisor sees it but may not change it
-        activities.update_sampling_inspection(world.uow(), world.supervisor, made["id"], {"batches_failed": 0},
+        records.update_record(world.uow(), "sampling_inspection", world.supervisor, made["id"], {"batches_failed": 0},
                                               LATER)
 
 
 def test_an_update_changes_only_the_fields_sent_and_is_validated_again(world):
     made = create(world, "sampling_inspection", world.handler, **SAMPLING)
-    changed = activities.update_sampling_inspection(world.uow(), world.leader, made["id"], {"batches_sampled": 5},
+    changed = records.update_record(world.uow(), "sampling_inspection", world.leader, made["id"], {"batches_sampled": 5},
                                                     LATER)
     assert changed["batches_sampled"] == 5 and changed["batches_failed"] == 1 and changed["channel"] == "流通"
     assert changed["updated_by"] == world.leader.user_id
     with pytest.raises(InputInvalid):
-        activities.update_sampling_inspection(world.uow(), world.handler, made["id"], {"batches_failed": 6}, LATER)
+        records.update_record(world.uow(), "sampling_inspection", world.handler, made["id"], {"batches_failed": 6}, LATER)
 
 
 def _case(world, builder, actor=None, leader=None, filed=True):
@@ -158,10 +157,10 @@ def test_an_item_has_at_most_one_typical_case_which_can_be_withdrawn(world):
     with pytest.raises(Conflict):
         create(world, "typical_case", world.handler, item_id=item, reported_on="2023-07-21", content="x",
                progress="y")
-    withdrawn = activities.update_typical_case(world.uow(), world.handler, made["id"], {"flagged": False}, LATER)
+    withdrawn = records.update_record(world.uow(), "typical_case", world.handler, made["id"], {"flagged": False}, LATER)
     assert withdrawn["flagged"] is False
     with pytest.raises(InputInvalid):
-        activities.update_typical_case(world.uow(), world.handler, made["id"], {"item_id": item + 1}, LATER)
+        records.update_record(world.uow(), "typical_case", world.handler, made["id"], {"item_id": item + 1}, LATER)
 
 
 def test_lists_are_scoped_newest_first_and_paged_by_cursor(world):
@@ -171,23 +170,23 @@ def test_lists_are_scoped_newest_first_and_paged_by_cursor(world):
     create(world, "risk_information", world.other_handler, date="2023-07-04", category="水泥",
            channel="日常监管", title="yangpu", summary="s")
     with Session(world.db.reader) as s:
-        page, cursor = activities.list_risk_information(s, world.handler, limit=3)
+        page, cursor = record_queries.list_records(s, "risk_information", world.handler, limit=3)
         assert [r["title"] for r in page] == ["t7", "t6", "t5"] and cursor
-        rest, end = activities.list_risk_information(s, world.handler, cursor=cursor, limit=50)
+        rest, end = record_queries.list_records(s, "risk_information", world.handler, cursor=cursor, limit=50)
         assert [r["title"] for r in rest] == ["t4", "t3", "t2", "t1"] and end is None
-        window, _ = activities.list_risk_information(s, world.handler, date_from=dt.date(2023, 7, 2),
+        window, _ = record_queries.list_records(s, "risk_information", world.handler, date_from=dt.date(2023, 7, 2),
                                                      date_to=dt.date(2023, 7, 3))
         assert [r["title"] for r in window] == ["t3", "t2"]
-        everything, _ = activities.list_risk_information(s, world.supervisor, limit=200)
+        everything, _ = record_queries.list_records(s, "risk_information", world.supervisor, limit=200)
         assert len(everything) == 8
-        yangpu, _ = activities.list_risk_information(s, world.supervisor, unit_id=world.other_handler.unit_id)
+        yangpu, _ = record_queries.list_records(s, "risk_information", world.supervisor, unit_id=world.other_handler.unit_id)
         assert [r["title"] for r in yangpu] == ["yangpu"]
         with pytest.raises(NotFound):
-            activities.list_risk_information(s, world.handler, unit_id=world.other_handler.unit_id)
+            record_queries.list_records(s, "risk_information", world.handler, unit_id=world.other_handler.unit_id)
         with pytest.raises(InputInvalid):
-            activities.list_risk_information(s, world.handler, limit=0)
+            record_queries.list_records(s, "risk_information", world.handler, limit=0)
         with pytest.raises(InputInvalid):
-            activities.list_risk_information(s, world.handler, cursor="garbage")
+            record_queries.list_records(s, "risk_information", world.handler, cursor="garbage")
 
 
 def test_the_migration_creates_the_activity_tables_exactly_as_the_models_describe_them(any_db):

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlmodel import Session
 
-from db import activities
+from workflow import records
 from db.ledger import ledger
 from tests.db.activity_builders import LATER, Builder, new_enterprise
 from workflow.ledger_columns import LEDGER_COLUMNS
@@ -18,7 +18,7 @@ D = dt.date
 
 def typical(world, actor, item, reported_on, **extra):
     raw = dict(item_id=item, reported_on=reported_on.isoformat(), content=f"案例{item}", progress="办理中", **extra)
-    return activities.create_typical_case(world.uow(), actor, raw, LATER)
+    return records.create_record(world.uow(), "typical_case", actor, raw, LATER)
 
 
 def build(world):
@@ -30,13 +30,13 @@ def build(world):
     b.close_case(world.leader, filed, D(2023, 7, 5), "30000", "20000")
     b.refile_after_recheck(world.leader, world.handler, filed, D(2023, 7, 10), D(2023, 7, 12))
     b.expose(world.handler, filed, D(2023, 7, 8), "市局门户网站")
-    activities.create_credit_listing(world.uow(), world.handler, dict(
+    records.create_record(world.uow(), "credit_listing", world.handler, dict(
         item_id=filed, date="2023-07-09", list_kind="纳入国家企业信用信息公示系统"), LATER)
     unfiled = b.item(world.handler, pudong, "安全帽", D(2023, 7, 1))
     withdrawn = b.item(world.handler, pudong, "水泥", D(2023, 7, 1))
     other = b.item(world.other_handler, yangpu, "电动自行车", D(2023, 7, 1))
     b.file_case(world.other_leader, other, D(2023, 7, 2))
-    activities.create_credit_listing(world.uow(), world.other_handler, dict(
+    records.create_record(world.uow(), "credit_listing", world.other_handler, dict(
         item_id=other, date="2023-07-09", list_kind="严重违法失信名单"), LATER)
     typical(world, world.handler, filed, D(2023, 7, 31))
     typical(world, world.handler, unfiled, D(2023, 7, 1))

@@ -12,7 +12,9 @@ from sqlmodel import Session
 
 from demo import load_demo
 from db.engine import open_database
-from db.enterprises import import_enterprises
+from db.uow import SqlUnitOfWork
+from tests.conftest import NOW
+from workflow.enterprises import import_enterprises
 from db.models import Category, Document, Enterprise, HazardItem, Unit, User
 from db.setup import initialise
 from workflow.table import State
@@ -43,9 +45,7 @@ def test_an_import_with_one_bad_uscc_imports_nothing_and_names_the_row(db):
     csv = "\n".join([HEADER,
                      "91310115591693856A,上海宏达燃气器具有限公司,浦东新区张江路1号,王伟,021-58881234,310115,生产",
                      "91310110666007217X,上海杨浦电动车有限公司,杨浦区长阳路2号,李娜,021-65551234,310110,销售"])
-    with Session(db.writer) as s:
-        result = import_enterprises(s, "firms.csv", csv.encode("utf-8"))
-        s.rollback()
+    result = import_enterprises(SqlUnitOfWork(db), "firms.csv", csv.encode("utf-8"), NOW)
     assert not result.ok
     assert [(e.row, e.column) for e in result.errors] == [(3, "统一社会信用代码")]
     assert "应为 T" in result.errors[0].reason
@@ -61,9 +61,7 @@ def test_a_good_xlsx_import_adds_every_row_with_its_unit(db):
     sheet.append(["91310110666007217T", "上海杨浦电动车有限公司", "杨浦区长阳路2号", "李娜", "", "上海市杨浦区市场监督管理局", "生产和销售"])
     buffer = io.BytesIO()
     book.save(buffer)
-    with Session(db.writer) as s:
-        result = import_enterprises(s, "firms.xlsx", buffer.getvalue())
-        s.commit()
+    result = import_enterprises(SqlUnitOfWork(db), "firms.xlsx", buffer.getvalue(), NOW)
     assert result.ok and result.imported == 2
     with Session(db.reader) as s:
         rows = s.execute(select(Enterprise.uscc, Unit.code).join(Unit)).all()
@@ -72,11 +70,8 @@ def test_a_good_xlsx_import_adds_every_row_with_its_unit(db):
 
 def test_reimporting_a_known_enterprise_is_refused_rather_than_overwritten(db):
     csv = HEADER + "\n91310115591693856A,上海宏达燃气器具有限公司,,,,310115,生产\n"
-    with Session(db.writer) as s:
-        assert import_enterprises(s, "a.csv", csv.encode()).ok
-        s.commit()
-    with Session(db.writer) as s:
-        result = import_enterprises(s, "a.csv", csv.replace("宏达", "别名").encode())
+    assert import_enterprises(SqlUnitOfWork(db), "a.csv", csv.encode(), NOW).ok
+    result = import_enterprises(SqlUnitOfWork(db), "a.csv", csv.replace("宏达", "别名").encode(), NOW)
     assert not result.ok and result.errors[0].row == 2
 
 

@@ -8,7 +8,8 @@ import pytest
 from sqlmodel import Session
 
 from db.models import HazardItem
-from db.special_inspections import register_special_inspection, special_inspection_candidates, window_start
+from db.special_inspections import special_inspection_candidates, window_start
+from workflow.special_inspections import register_special_inspection
 from tests.db.activity_builders import Builder, at, new_enterprise
 from workflow.errors import Conflict, Forbidden, NotFound
 

@@ -8,22 +8,15 @@ import datetime as dt
 import pytest
 from sqlmodel import Session
 
-from db import activities
+from workflow import records
+from db import record_queries
 from db.models import ReportSubmission
 from db.statistics import statistics
-from db.submissions import (
-    active_campaign,
-    frozen_sha256,
-    get_submission,
-    list_submissions,
-    reporting_deadlines,
-    submission_status,
-    submit_report,
-    verify_submission,
-)
+from db.submissions import active_campaign, get_submission, list_submissions, submission_status, verify_submission
 from documents.statistics_report import submission_pdf, submission_xlsx
 from tests.db.activity_builders import LATER, Builder, at, new_enterprise
 from workflow.errors import Forbidden, InputInvalid, NotFound
+from workflow.submissions import frozen_sha256, reporting_deadlines, submit_report
 
 D = dt.date
 JULY = "monthly-2023-07-31"
@@ -36,7 +29,7 @@ def seed_july(world):
                     level="区级", channel="流通", batches_sampled=4, batches_failed=1)
     item = b.item(world.handler, firm, "电线电缆", D(2023, 7, 1))
     b.file_case(world.leader, item, D(2023, 7, 3))
-    activities.create_typical_case(world.uow(), world.handler, dict(
+    records.create_record(world.uow(), "typical_case", world.handler, dict(
         item_id=item, reported_on="2023-07-20", content="典型案例", progress="已立案"), LATER)
     return made, item
 
@@ -74,13 +67,13 @@ def test_a_frozen_submission_does_not_change_when_records_change_later(any_world
         before = copy.deepcopy(s.get(ReportSubmission, result["id"]).frozen)
     pdf_before = submission_pdf(before, result["sha256"])
     # later: a record is corrected, another added in July, the typical case withdrawn
-    activities.update_sampling_inspection(any_world.uow(), any_world.handler, sampled["id"],
+    records.update_record(any_world.uow(), "sampling_inspection", any_world.handler, sampled["id"],
                                           {"batches_sampled": 9, "batches_failed": 3}, LATER)
-    activities.create_risk_information(any_world.uow(), any_world.handler, dict(
+    records.create_record(any_world.uow(), "risk_information", any_world.handler, dict(
         date="2023-07-15", category="水泥", channel="舆情监测", title="t", summary="s"), LATER)
     with Session(any_world.db.reader) as s:
-        case = activities.list_typical_case(s, any_world.handler)[0][0]
-    activities.update_typical_case(any_world.uow(), any_world.handler, case["id"], {"flagged": "否"}, LATER)
+        case = record_queries.list_records(s, "typical_case", any_world.handler)[0][0]
+    records.update_record(any_world.uow(), "typical_case", any_world.handler, case["id"], {"flagged": "否"}, LATER)
     with Session(any_world.db.reader) as s:
         row = s.get(ReportSubmission, result["id"])
         live = statistics(s, unit_id=any_world.leader.unit_id, date_from=D(2023, 7, 1), date_to=D(2023, 7, 31))

@@ -11,7 +11,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session
 
-from db import activities
+from workflow import records
+from db import record_queries
 from db.models import ReportSubmission
 from db.ledger import ledger
 from db.statistics import statistics
@@ -157,13 +158,13 @@ def cases(world):
     """Six typical cases, in both units, on cases that were exposed; some with long 案例内容."""
     generate(world)
     with Session(world.db.reader) as s:
-        exposures = activities.list_exposure(s, world.supervisor, limit=200)[0]
+        exposures = record_queries.list_records(s, "exposure", world.supervisor, limit=200)[0]
     writers = {world.handler.unit_id: world.handler, world.other_handler.unit_id: world.other_handler}
     units = {e["item_id"]: e["unit"]["id"] for e in exposures}
     for n, item in enumerate(sorted(units)[:6]):
         content = ("2023年7月，区局在监督抽查中发现上海某燃气器具有限公司生产的家用燃气灶熄火保护装置不合格，"
                    "依法立案查处，没收违法所得并处罚款。") * (1 + n % 3)
-        activities.create_typical_case(world.uow(), writers[units[item]], dict(
+        records.create_record(world.uow(), "typical_case", writers[units[item]], dict(
             item_id=item, reported_on=f"2023-07-{10 + n:02d}", content=content,
             progress="已作出行政处罚决定并执行完毕，涉案产品已全部下架。"), LATER)
     with Session(world.db.reader) as s:

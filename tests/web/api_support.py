@@ -9,7 +9,7 @@ from litestar.testing import TestClient
 from sqlalchemy import update
 from sqlmodel import Session
 
-from db.accounts import hash_password
+from workflow.accounts import hash_password
 from db.models import User
 from tests.conftest import World
 from web.app import create_app

@@ -8,10 +8,11 @@ from litestar import Request, get, patch, post
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
-from db.enterprises import create_enterprise, update_enterprise
 from db.models import Enterprise, Unit
+from db.uow import SqlUnitOfWork
 from web.api.items import parse_limit
 from web.app_state import Runtime, in_thread
+from workflow.enterprises import create_enterprise, update_enterprise
 from workflow.errors import InputInvalid, NotFound
 
 
@@ -61,11 +62,14 @@ def _get(runtime: Runtime, enterprise_id: int) -> dict[str, Any]:
         return enterprise_json(enterprise, session.get(Unit, enterprise.unit_id))
 
 
-def _write(runtime: Runtime, fn, *args) -> dict[str, Any]:
-    with Session(runtime.database.writer) as session:
-        enterprise = fn(session, *args)
-        session.commit()
-        return enterprise_json(enterprise, session.get(Unit, enterprise.unit_id))
+def _create(runtime: Runtime, actor, data: dict[str, Any]) -> dict[str, Any]:
+    enterprise = create_enterprise(SqlUnitOfWork(runtime.database), actor, data, runtime.clock.now())
+    return _get(runtime, enterprise.id)
+
+
+def _update(runtime: Runtime, actor, enterprise_id: int, data: dict[str, Any]) -> dict[str, Any]:
+    update_enterprise(SqlUnitOfWork(runtime.database), actor, enterprise_id, data, runtime.clock.now())
+    return _get(runtime, enterprise_id)
 
 
 def _body(data: Any) -> dict[str, Any]:
@@ -81,7 +85,7 @@ async def api_list_enterprises(request: Request) -> dict[str, Any]:
 
 @post("/api/v1/enterprises", status_code=201)
 async def api_create_enterprise(request: Request, data: Any) -> dict[str, Any]:
-    return await in_thread(_write, request.app.state.runtime, create_enterprise, request.state.actor, _body(data))
+    return await in_thread(_create, request.app.state.runtime, request.state.actor, _body(data))
 
 
 @get("/api/v1/enterprises/{enterprise_id:int}")
@@ -91,8 +95,4 @@ async def api_get_enterprise(request: Request, enterprise_id: int) -> dict[str, 
 
 @patch("/api/v1/enterprises/{enterprise_id:int}")
 async def api_update_enterprise(request: Request, enterprise_id: int, data: Any) -> dict[str, Any]:
-    runtime = request.app.state.runtime
-    current = await in_thread(_get, runtime, enterprise_id)
-    merged = {k: current.get(k) for k in ("uscc", "name", "address", "legal_rep", "phone", "kind")}
-    merged.update(_body(data))
-    return await in_thread(_write, runtime, update_enterprise, request.state.actor, enterprise_id, merged)
+    return await in_thread(_update, request.app.state.runtime, request.state.actor, enterprise_id, _body(data))

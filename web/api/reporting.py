@@ -10,16 +10,19 @@ from urllib.parse import quote
 from litestar import Request, Response, get, patch, post
 from sqlmodel import Session
 
-from db import activities, special_inspections as risk, submissions
-from db.accounts import find_unit
+from db import record_queries, special_inspections as risk, submissions
+from db.queries import find_unit
 from db.uow import SqlUnitOfWork
 from documents.statistics_report import submission_pdf, submission_xlsx
 from web.api.items import parse_limit
 from web.reports import FORMATS, TITLES, render_report
 from web.app_state import Runtime, in_thread
 from workflow.record_kinds import KINDS
+from workflow import records, special_inspections
 from workflow.errors import Forbidden, InputInvalid, NotFound
-from workflow.fields import parse_date
+from workflow.scope import scope_unit
+from workflow.submissions import submit_report
+from workflow.fields import date_params
 
 # The URL of each record kind (plural, hyphenated), e.g. /api/v1/sampling-inspections.
 RECORD_PATHS = {
@@ -42,15 +45,7 @@ def _body(data: Any) -> dict[str, Any]:
 
 
 def _dates(params: dict[str, Any]) -> tuple[dt.date | None, dt.date | None]:
-    errors, values = {}, []
-    for name in ("from", "to"):
-        value = params.get(name)
-        try:
-            values.append(parse_date(value) if value else None)
-        except ValueError as exc:
-            errors[name] = str(exc)
-    if errors:
-        raise InputInvalid(errors)
+    values = date_params(params, "from", "to")
     if values[0] and values[1] and values[1] < values[0]:
         raise InputInvalid({"to": "截止日期不能早于起始日期"})
     return values[0], values[1]
@@ -72,14 +67,14 @@ def _list_records(runtime: Runtime, actor, kind: str, params: dict[str, Any]) ->
     start, end = _dates(params)
     limit = parse_limit(params.get("limit"))
     with Session(runtime.database.reader) as session:
-        rows, cursor = activities.list_records(session, kind, actor, unit_id_of(session, params.get("unit")),
+        rows, cursor = record_queries.list_records(session, kind, actor, unit_id_of(session, params.get("unit")),
                                                start, end, params.get("cursor") or None, limit)
         return {"items": rows, "next_cursor": cursor}
 
 
 def _get_record(runtime: Runtime, actor, kind: str, record_id: int) -> dict[str, Any]:
     with Session(runtime.database.reader) as session:
-        return activities.get_record(session, kind, actor, record_id)
+        return record_queries.get_record(session, kind, actor, record_id)
 
 
 def _record_routes(kind: str) -> list[Any]:
@@ -92,7 +87,7 @@ def _record_routes(kind: str) -> list[Any]:
 
     async def create(request: Request, data: Any) -> dict[str, Any]:
         runtime = request.app.state.runtime
-        return await in_thread(activities.create_record, SqlUnitOfWork(runtime.database), kind, request.state.actor,
+        return await in_thread(records.create_record, SqlUnitOfWork(runtime.database), kind, request.state.actor,
                                _body(data), runtime.clock.now())
 
     async def read(request: Request, record_id: int) -> dict[str, Any]:
@@ -100,7 +95,7 @@ def _record_routes(kind: str) -> list[Any]:
 
     async def update(request: Request, record_id: int, data: Any) -> dict[str, Any]:
         runtime = request.app.state.runtime
-        return await in_thread(activities.update_record, SqlUnitOfWork(runtime.database), kind, request.state.actor,
+        return await in_thread(records.update_record, SqlUnitOfWork(runtime.database), kind, request.state.actor,
                                record_id, _body(data), runtime.clock.now())
 
     handlers = []
@@ -129,7 +124,7 @@ def build_for(runtime: Runtime, actor, kind: str, params: dict[str, Any]) -> tup
         raise InputInvalid({"format": "格式应为 json、xlsx 或 pdf"})
     start, end = _dates(params)
     with Session(runtime.database.reader) as session:
-        unit_id = activities.scope_unit(actor, unit_id_of(session, params.get("unit")))
+        unit_id = scope_unit(actor, unit_id_of(session, params.get("unit")))
         campaign = submissions.active_campaign(session)
         start, end = start or campaign.starts_on, end or campaign.ends_on
         if end < start:
@@ -184,7 +179,7 @@ async def api_submit_report(request: Request, data: Any) -> dict[str, Any]:
     key = _body(data).get("deadline_key")
     if not isinstance(key, str) or not key:
         raise InputInvalid({"deadline_key": "请指定报送节点（如 monthly-2023-07-31）"})
-    return await in_thread(submissions.submit_report, SqlUnitOfWork(runtime.database), request.state.actor, key, runtime.clock.now())
+    return await in_thread(submit_report, SqlUnitOfWork(runtime.database), request.state.actor, key, runtime.clock.now())
 
 
 @get("/api/v1/submissions/{submission_id:int}")
@@ -222,7 +217,7 @@ async def api_reporting_status(request: Request) -> dict[str, Any]:
 @get("/api/v1/special-inspections")
 async def api_special_inspections(request: Request) -> dict[str, Any]:
     def run(runtime: Runtime, actor, params):
-        reference = parse_date(params["date"]) if params.get("date") else runtime.clock.today()
+        reference = date_params(params, "date")[0] or runtime.clock.today()
         with Session(runtime.database.reader) as session:
             flagged = risk.special_inspection_candidates(session, actor, reference=reference,
                                                          unit_id=unit_id_of(session, params.get("unit")))
@@ -237,7 +232,7 @@ async def api_register_special_inspection(request: Request, enterprise_id: int) 
     from web.pdfs import render_quietly
 
     def run(runtime: Runtime, actor):
-        outcome = risk.register_special_inspection(SqlUnitOfWork(runtime.database), actor, enterprise_id, runtime.clock.now())
+        outcome = special_inspections.register_special_inspection(SqlUnitOfWork(runtime.database), actor, enterprise_id, runtime.clock.now())
         render_quietly(runtime, outcome.document_id)
         return _detail(runtime, actor, outcome.item_id)
 

@@ -7,8 +7,6 @@ import getpass
 import sys
 from pathlib import Path
 
-from sqlmodel import Session
-
 
 def _database():
     from db.engine import open_database
@@ -40,42 +38,46 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_create_user(args: argparse.Namespace) -> int:
-    from db.accounts import create_user
+    from db.uow import SqlUnitOfWork
+    from workflow.accounts import create_user
+    from workflow.clock import Clock
+    from workflow.errors import DomainError
 
     if sys.stdin.isatty():
         password = getpass.getpass("密码：")
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    database = _database()
-    with Session(database.writer) as session:
-        try:
-            user = create_user(session, username=args.username, password=password, role=args.role,
-                               unit=args.unit, full_name=args.name)
-        except ValueError as exc:
-            print(f"错误：{exc}", file=sys.stderr)
-            return 2
-        session.commit()
-        print(f"已创建用户 {user.username}（{user.role}）")
+    try:
+        user = create_user(SqlUnitOfWork(_database()), username=args.username, password=password, role=args.role,
+                           unit=args.unit, full_name=args.name, now=Clock().now())
+    except DomainError as exc:
+        print(f"错误：{_message(exc)}", file=sys.stderr)
+        return 2
+    print(f"已创建用户 {user.username}（{user.role}）")
     return 0
 
 
+def _message(exc) -> str:
+    """A domain error as one line: the field messages when there are some, else the detail."""
+    fields = getattr(exc, "fields", None)
+    return "；".join(fields.values()) if fields else exc.detail
+
+
 def cmd_import_enterprises(args: argparse.Namespace) -> int:
-    from db.enterprises import import_enterprises
+    from db.uow import SqlUnitOfWork
+    from workflow.clock import Clock
     from workflow.enterprise_rows import format_errors
+    from workflow.enterprises import import_enterprises
 
     path = Path(args.file)
     if not path.is_file():
         print(f"错误：找不到文件 {path}", file=sys.stderr)
         return 2
-    database = _database()
-    with Session(database.writer) as session:
-        result = import_enterprises(session, path.name, path.read_bytes())
-        if not result.ok:
-            session.rollback()
-            print(f"导入失败，未导入任何企业。共 {len(result.errors)} 处错误：", file=sys.stderr)
-            print(format_errors(result.errors), file=sys.stderr)
-            return 1
-        session.commit()
+    result = import_enterprises(SqlUnitOfWork(_database()), path.name, path.read_bytes(), Clock().now())
+    if not result.ok:
+        print(f"导入失败，未导入任何企业。共 {len(result.errors)} 处错误：", file=sys.stderr)
+        print(format_errors(result.errors), file=sys.stderr)
+        return 1
     print(f"已导入 {result.imported} 家企业。")
     return 0
 

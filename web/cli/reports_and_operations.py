@@ -36,7 +36,7 @@ def _resolve_period(session: Session, args: argparse.Namespace) -> tuple[dt.date
 
 
 def _resolve_unit(session: Session, key: str | None):
-    from db.accounts import find_unit
+    from db.queries import find_unit
 
     if not key:
         return None

@@ -8,10 +8,12 @@ from litestar import MediaType, Request, get, post
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 
-from db.accounts import create_user, set_active, set_password, update_unit
 from db.models import Unit, User
-from web.pages.common import flash, page, reader, runtime_of, writer
+from db.uow import SqlUnitOfWork
+from web.pages.common import flash, page, reader, runtime_of
 from web.app_state import in_thread
+from workflow.accounts import create_user, set_active, set_password, update_unit
+from workflow.errors import Conflict, DomainError, InputInvalid, NotFound
 from workflow.numbering import DEFAULT_FORMAT, format_number
 from workflow.table import ROLE_LABELS
 
@@ -34,11 +36,14 @@ async def admin_users(request: Request) -> Template:
     return page(request, "admin_users.html", nav="admin", errors={}, values={}, **context)
 
 
-def _write(runtime, fn, *args, **kwargs) -> Any:
-    with writer(runtime) as session:
-        result = fn(session, *args, **kwargs)
-        session.commit()
-        return result
+def _run(runtime, use_case, *args, **kwargs) -> Any:
+    """Run an administration use case in its own unit of work."""
+    return use_case(SqlUnitOfWork(runtime.database), *args, **kwargs)
+
+
+def _message(exc: DomainError) -> str:
+    fields = getattr(exc, "fields", None)
+    return "；".join(fields.values()) if fields else exc.detail
 
 
 @post("/admin/users", media_type=MediaType.HTML)
@@ -48,11 +53,13 @@ async def admin_user_create(request: Request) -> Any:
     values = {k: str(form.get(k, "")).strip()[:200] for k in ("username", "full_name", "role", "unit")}
     password = str(form.get("password", ""))[:200]
     try:
-        user = await in_thread(_write, runtime, create_user, username=values["username"], password=password,
-                               role=values["role"], unit=values["unit"] or None, full_name=values["full_name"] or None)
-    except ValueError as exc:
+        user = await in_thread(_run, runtime, create_user, username=values["username"], password=password,
+                               role=values["role"], unit=values["unit"] or None, full_name=values["full_name"] or None,
+                               now=runtime.clock.now(), acting_user_id=request.state.actor.user_id)
+    except (InputInvalid, Conflict) as exc:
         context = await in_thread(_users_context, runtime)
-        return page(request, "admin_users.html", nav="admin", status_code=422, errors={"form": str(exc)},
+        status = 409 if isinstance(exc, Conflict) else 422
+        return page(request, "admin_users.html", nav="admin", status_code=status, errors={"form": _message(exc)},
                     values=values, **context)
     flash(request, f"已创建用户 {user.username}")
     return Redirect("/admin/users", status_code=303)
@@ -63,11 +70,11 @@ async def admin_user_active(request: Request, user_id: int) -> Redirect:
     form = await request.form()
     active = str(form.get("active", "")) == "1"
     try:
-        user = await in_thread(_write, runtime_of(request), set_active, user_id, active,
+        user = await in_thread(_run, runtime_of(request), set_active, user_id, active,
                                acting_user_id=request.state.actor.user_id)
         flash(request, f"已{'启用' if active else '停用'}用户 {user.username}")
-    except (ValueError, LookupError) as exc:
-        flash(request, str(exc), "error")
+    except (NotFound, Conflict) as exc:
+        flash(request, exc.detail, "error")
     return Redirect("/admin/users", status_code=303)
 
 
@@ -75,10 +82,11 @@ async def admin_user_active(request: Request, user_id: int) -> Redirect:
 async def admin_user_password(request: Request, user_id: int) -> Redirect:
     form = await request.form()
     try:
-        user = await in_thread(_write, runtime_of(request), set_password, user_id, str(form.get("password", ""))[:200])
+        user = await in_thread(_run, runtime_of(request), set_password, user_id, str(form.get("password", ""))[:200],
+                               acting_user_id=request.state.actor.user_id)
         flash(request, f"已重设 {user.username} 的密码")
-    except (ValueError, LookupError) as exc:
-        flash(request, str(exc), "error")
+    except (NotFound, InputInvalid) as exc:
+        flash(request, _message(exc), "error")
     return Redirect("/admin/users", status_code=303)
 
 
@@ -104,19 +112,15 @@ async def admin_unit_update(request: Request, unit_id: int) -> Any:
     form = await request.form()
     values = {k: str(form.get(k, ""))[:200] for k in ("label", "short_name", "number_format")}
     try:
-        unit = await in_thread(_write, runtime, update_unit, unit_id, **values)
-    except LookupError:
-        from workflow.errors import NotFound
-
-        raise NotFound("单位不存在") from None
-    except ValueError as exc:
+        unit = await in_thread(_run, runtime, update_unit, unit_id, **values,
+                               acting_user_id=request.state.actor.user_id)
+    except InputInvalid as exc:
         context = await in_thread(_units_context, runtime)
         for entry in context["units"]:
             if entry["id"] == unit_id:
                 entry.update(values)
-        field = exc.args[1] if len(exc.args) > 1 else "form"
         return page(request, "admin_units.html", nav="admin", status_code=422,
-                    errors={"unit_id": unit_id, field: exc.args[0]}, **context)
+                    errors={"unit_id": unit_id, **exc.fields}, **context)
     flash(request, f"已保存{unit.label}的设置")
     return Redirect("/admin/units", status_code=303)
 

@@ -45,10 +45,6 @@ def reader(runtime) -> Session:
     return Session(runtime.database.reader)
 
 
-def writer(runtime) -> Session:
-    return Session(runtime.database.writer, expire_on_commit=False)
-
-
 def today(runtime) -> "dt.date":
     """The business date on the app's clock."""
     return runtime.clock.today()

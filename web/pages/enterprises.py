@@ -2,40 +2,33 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from litestar import MediaType, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.response import Redirect, Template
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, select
 
 from db import queries
-from db.accounts import find_unit
-from db.enterprises import ENTERPRISE_FIELDS, create_enterprise, import_enterprises, update_enterprise
 from db.models import Enterprise, HazardItem, Unit
+from db.record_models import SamplingInspection
+from db.scoping import scoped
+from db.special_inspections import MIN_FAILURES, failures_in_window
+from db.uow import SqlUnitOfWork
 from web.api.enterprises import search_enterprises
-from web.pages.common import (flash, page, pagination_link, query_dict, reader, record_id, runtime_of, today,
-                              writer)
+from web.pages.common import flash, page, pagination_link, query_dict, reader, record_id, runtime_of, today
 from web.pages.forms import FormView, form_input
 from web.pages.items import unit_options
 from web.app_state import in_thread
 from web.serializers import item_summary
-from workflow.enterprise_rows import COLUMNS, ENTERPRISE_KINDS, RowError, read_rows
+from workflow.enterprise_fields import ENTERPRISE_KINDS, FORM_FIELDS as ENTERPRISE_FIELDS
+from workflow.enterprise_rows import COLUMNS, RowError
+from workflow.enterprises import create_enterprise, import_enterprises, update_enterprise
 from workflow.errors import Forbidden, InputInvalid, NotFound
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 12
 MAX_UPLOAD = 20 * 1024 * 1024  # DESIGN §7: an uploaded file up to 20 MB
-try:  # activity records (db/activities.py) and the two-failures rule (db/risk.py); without them: items only
-    from db.record_models import SamplingInspection
-    from db.special_inspections import MIN_FAILURES, window_start
-except ImportError:  # pragma: no cover - depends on the deployment's schema
-    SamplingInspection = None  # type: ignore[assignment]
-    MIN_FAILURES = 2
-
-    def window_start(reference: dt.date) -> dt.date:
-        return reference - dt.timedelta(days=730)
 
 
 def _clip(value: str | None, limit: int = 100) -> str:
@@ -106,10 +99,6 @@ async def enterprise_list(request: Request) -> Template:
 # --- detail -------------------------------------------------------------------------------------------------
 
 
-def _has_sampling(session) -> bool:
-    return SamplingInspection is not None and inspect(session.get_bind()).has_table("sampling_inspection")
-
-
 def _detail_context(runtime, actor, enterprise_id: int) -> dict[str, Any]:
     day = today(runtime)
     with reader(runtime) as session:
@@ -120,16 +109,13 @@ def _detail_context(runtime, actor, enterprise_id: int) -> dict[str, Any]:
         query = queries.item_query(actor, queries.ItemFilter(), day).where(
             HazardItem.enterprise_id == enterprise.id).order_by(HazardItem.id.desc()).limit(200)
         items = [item_summary(i, e, u, day) for i, e, u in session.execute(query).all()]
-        sampling, sampling_available, failures = [], _has_sampling(session), 0
-        if sampling_available:
-            s = SamplingInspection
-            rows = select(s, Unit.label).join(Unit, Unit.id == s.unit_id).where(s.enterprise_id == enterprise.id)
-            if not actor.sees_all_units:
-                rows = rows.where(s.unit_id == actor.unit_id)
-            sampling = session.execute(rows.order_by(s.date.desc(), s.id.desc()).limit(200)).all()
-            since = window_start(day)  # the same two-year window as the 专门现场检查 list
-            failures = session.execute(select(func.count()).select_from(s).where(
-                s.enterprise_id == enterprise.id, s.batches_failed > 0, s.date >= since)).scalar_one()
+        s = SamplingInspection
+        rows = scoped(select(s, Unit.label).join(Unit, Unit.id == s.unit_id).where(s.enterprise_id == enterprise.id),
+                      s.unit_id, actor)
+        sampling = session.execute(rows.order_by(s.date.desc(), s.id.desc()).limit(200)).all()
+        # the same rule as the 专门现场检查 list: failed inspections within the two-year window ending today
+        failures = failures_in_window(session, enterprise.id, reference=day)
+        sampling_available = True
     return {"e": enterprise, "unit": unit, "items": items, "sampling": sampling,
             "sampling_available": sampling_available, "failures": failures,
             "special_inspection": failures >= MIN_FAILURES,
@@ -152,11 +138,9 @@ def _form(action: str, values: dict[str, Any], errors: dict[str, str], submit: s
                     options={"kind": list(ENTERPRISE_KINDS)})
 
 
-def _save(runtime, fn, *args) -> int:
-    with writer(runtime) as session:
-        enterprise = fn(session, *args)
-        session.commit()
-        return enterprise.id
+def _save(runtime, use_case, *args) -> int:
+    """Run a registry use case in its own unit of work; the enterprise's id."""
+    return use_case(SqlUnitOfWork(runtime.database), *args, runtime.clock.now()).id
 
 
 @get("/enterprises/new")
@@ -213,32 +197,10 @@ async def enterprise_update(request: Request, enterprise_id: int) -> Any:
 # --- import -------------------------------------------------------------------------------------------------
 
 
-def _other_unit_rows(session, actor, filename: str, data: bytes) -> list[RowError]:
-    """A unit imports its own enterprises only: rows naming another unit are errors of their row."""
-    try:
-        rows = read_rows(filename, data)
-    except ValueError:
-        return []  # import_enterprises reports the unreadable file
-    own = session.get(Unit, actor.unit_id) if actor.unit_id is not None else None
-    errors = []
-    for index, row in enumerate(rows):
-        key = (row.get("所属单位") or "").strip()
-        unit = find_unit(session, key) if key else None
-        if unit is not None and (own is None or unit.id != own.id):
-            errors.append(RowError(index + 2, "所属单位", f"只能导入本单位（{own.label if own else '—'}）的企业"))
-    return errors
-
-
-def _import(runtime, actor, filename: str, data: bytes) -> tuple[int, list[RowError]]:
-    """All or nothing: commit only when every row is good."""
-    with writer(runtime) as session:
-        result = import_enterprises(session, filename, data)
-        errors = list(result.errors) + _other_unit_rows(session, actor, filename, data)
-        if errors:
-            session.rollback()
-            return 0, sorted(errors, key=lambda e: (e.row, e.column))
-        session.commit()
-        return result.imported, []
+def _import(runtime, actor, filename: str, data: bytes):
+    """All or nothing: the use case stores every row or none (a unit imports its own enterprises only)."""
+    result = import_enterprises(SqlUnitOfWork(runtime.database), filename, data, runtime.clock.now(), actor=actor)
+    return result.imported, result.errors
 
 
 @get("/enterprises/import")

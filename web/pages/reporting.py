@@ -10,7 +10,7 @@ from litestar import MediaType, Request, Response, get, post
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 
-from db import activities, special_inspections as risk, submissions
+from db import record_queries, special_inspections as risk, submissions
 from db.models import Unit
 from db.statistics import statistics
 from db.uow import Catalogs, SqlUnitOfWork
@@ -19,7 +19,10 @@ from web.pages.common import flash, page, query_dict, reader, runtime_of, today
 from web.pages.forms import FormView, form_input
 from web.pdfs import render_quietly
 from web.app_state import in_thread
+from workflow import records, special_inspections as special_inspections_use_case
 from workflow.record_kinds import KINDS
+from workflow.scope import scope_unit
+from workflow.submissions import submit_report
 from workflow.errors import Conflict, InputInvalid, NotFound
 
 KIND_OF_PATH = {path: kind for kind, path in RECORD_PATHS.items()}
@@ -61,7 +64,7 @@ def _records_context(runtime, actor, kind: str, params: dict[str, str]) -> dict[
         errors, start, end = exc.fields, None, None
     with reader(runtime) as session:
         unit_id = unit_id_of(session, params.get("unit")) if actor.sees_all_units else None
-        rows, cursor = ([], None) if errors else activities.list_records(
+        rows, cursor = ([], None) if errors else record_queries.list_records(
             session, kind, actor, unit_id, start, end, params.get("cursor") or None, 50)
         units = _units(session) if actor.sees_all_units else []
     return {"kind": kind, "spec": KINDS[kind], "path": RECORD_PATHS[kind], "rows": rows, "next_cursor": cursor,
@@ -102,7 +105,7 @@ async def record_create(request: Request, path: str) -> Any:
     runtime = runtime_of(request)
     raw = form_input(KINDS[kind].fields, await request.form())
     try:
-        await in_thread(activities.create_record, SqlUnitOfWork(runtime.database), kind, request.state.actor, raw,
+        await in_thread(records.create_record, SqlUnitOfWork(runtime.database), kind, request.state.actor, raw,
                         runtime.clock.now())
     except (InputInvalid, Conflict) as exc:
         errors = getattr(exc, "fields", {})
@@ -117,7 +120,7 @@ async def record_create(request: Request, path: str) -> Any:
 
 def _current(runtime, actor, kind: str, record_id: int) -> dict[str, Any]:
     with reader(runtime) as session:
-        record = activities.get_record(session, kind, actor, record_id)
+        record = record_queries.get_record(session, kind, actor, record_id)
     values = {name: record.get(name) for name in KINDS[kind].field_names}
     if "enterprise_uscc" in values and record.get("enterprise"):
         values["enterprise_uscc"] = record["enterprise"]["uscc"]
@@ -139,7 +142,7 @@ async def record_update(request: Request, path: str, record_id: int) -> Any:
     runtime = runtime_of(request)
     raw = form_input(KINDS[kind].fields, await request.form())
     try:
-        await in_thread(activities.update_record, SqlUnitOfWork(runtime.database), kind, request.state.actor,
+        await in_thread(records.update_record, SqlUnitOfWork(runtime.database), kind, request.state.actor,
                         record_id, raw, runtime.clock.now())
     except InputInvalid as exc:
         form = await in_thread(_record_form, runtime, kind, f"/records/{path}/{record_id}", raw, exc.fields,
@@ -164,7 +167,7 @@ def _reports_context(runtime, actor, params: dict[str, str]) -> dict[str, Any]:
         except InputInvalid as exc:
             errors, start, end = exc.fields, None, None
         start, end = start or campaign.starts_on, end or campaign.ends_on
-        unit_id = activities.scope_unit(actor, unit_id_of(session, params.get("unit")))
+        unit_id = scope_unit(actor, unit_id_of(session, params.get("unit")))
         unit = session.get(Unit, unit_id) if unit_id else None
         table = None if errors else statistics(session, unit_id=unit_id, date_from=start, date_to=end).to_json()
         units = _units(session) if actor.sees_all_units else []
@@ -214,7 +217,7 @@ async def submission_create(request: Request) -> Any:
     form = await request.form()
     key = str(form.get("deadline_key", ""))[:60]
     try:
-        made = await in_thread(submissions.submit_report, SqlUnitOfWork(runtime_of(request).database),
+        made = await in_thread(submit_report, SqlUnitOfWork(runtime_of(request).database),
                                request.state.actor, key, runtime_of(request).clock.now())
     except InputInvalid as exc:
         flash(request, "报送失败：" + "；".join(exc.fields.values()), "error")
@@ -256,7 +259,7 @@ async def special_inspection_register(request: Request, enterprise_id: int) -> A
     runtime = runtime_of(request)
 
     def run():
-        outcome = risk.register_special_inspection(SqlUnitOfWork(runtime.database), request.state.actor,
+        outcome = special_inspections_use_case.register_special_inspection(SqlUnitOfWork(runtime.database), request.state.actor,
                                                    enterprise_id, runtime.clock.now())
         render_quietly(runtime, outcome.document_id)
         return outcome.item_id

@@ -9,26 +9,25 @@ from litestar import MediaType, Request, get, post
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 
-from db.special_inspections import special_inspection_candidates
-
 from db.models import Unit
+from db.special_inspections import special_inspection_candidates
 from db.supervision import (
-    MAX_NOTE,
     STALE_CASE_DAYS,
-    close_flag,
     open_flags,
     overdue_by_unit_and_category,
     overdue_items,
     stale_cases,
     unit_ranking,
 )
-from db import supervision as flags_db
 from db.queries import GAS
+from db.uow import SqlUnitOfWork
 from web.pages.charts import bar_chart
-from web.pages.common import flash, page, reader, record_id, runtime_of, today, writer
+from web.pages.common import flash, page, reader, record_id, runtime_of, today
 from web.app_state import in_thread
 from web.serializers import item_summary
+from workflow import flags as supervision_flags
 from workflow.errors import InputInvalid
+from workflow.flags import MAX_NOTE
 
 OVERDUE_ROWS = 30
 
@@ -82,11 +81,9 @@ async def supervision(request: Request, flag_unit: str | None = None) -> Templat
     return page(request, "supervision.html", nav="supervision", **context)
 
 
-def _write(runtime, fn, *args) -> Any:
-    with writer(runtime) as session:
-        flag = fn(session, *args)
-        session.commit()
-        return flag
+def _run(runtime, use_case, *args) -> Any:
+    """Run a 督办 use case in its own unit of work, on the app's clock."""
+    return use_case(SqlUnitOfWork(runtime.database), *args, runtime.clock.now())
 
 
 def _back(request: Request, default: str) -> str:
@@ -106,8 +103,7 @@ async def flag_item(request: Request, item_id: int) -> Redirect:
     record_id(item_id, "隐患")
     form = await request.form()
     try:
-        await in_thread(_write, runtime_of(request), flags_db.flag_item, request.state.actor, item_id,
-                        form.get("note"), runtime_of(request).clock.now())
+        await in_thread(_run, runtime_of(request), supervision_flags.flag_item, request.state.actor, item_id, form.get("note"))
     except InputInvalid as exc:
         flash(request, "挂牌督办未保存：" + "；".join(exc.fields.values()), "error")
         return Redirect(f"/items/{item_id}#flag", status_code=303)
@@ -120,8 +116,8 @@ async def flag_unit(request: Request, unit_id: int) -> Redirect:
     record_id(unit_id, "单位")
     form = await request.form()
     try:
-        flag = await in_thread(_write, runtime_of(request), flags_db.flag_unit, request.state.actor, unit_id,
-                               form.get("note"), runtime_of(request).clock.now())
+        flag = await in_thread(_run, runtime_of(request), supervision_flags.flag_unit, request.state.actor, unit_id,
+                               form.get("note"))
     except InputInvalid as exc:
         flash(request, "挂牌督办未保存：" + "；".join(exc.fields.values()), "error")
         return Redirect(f"/supervision?flag_unit={unit_id}#flag-unit", status_code=303)
@@ -131,8 +127,8 @@ async def flag_unit(request: Request, unit_id: int) -> Redirect:
 
 @post("/supervision/flags/{flag_id:int}/close", media_type=MediaType.HTML)
 async def unflag(request: Request, flag_id: int) -> Redirect:
-    flag = await in_thread(_write, runtime_of(request), close_flag, request.state.actor, record_id(flag_id, "督办记录"),
-                           runtime_of(request).clock.now())
+    flag = await in_thread(_run, runtime_of(request), supervision_flags.close_flag, request.state.actor,
+                           record_id(flag_id, "督办记录"))
     flash(request, "已撤销挂牌督办" + (f"（隐患 #{flag.item_id}）" if flag.item_id else ""))
     return Redirect(_back(request, "/supervision#flags"), status_code=303)
 
