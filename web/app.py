@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from litestar import Litestar, get
@@ -21,6 +20,7 @@ from documents.store import PdfStore
 from web import api, errors, pages
 from web.auth import access_guard, api_token, login_page, login_submit, logout
 from web.app_state import Runtime
+from web import logging_setup, request_log
 from web.settings import Settings, load_settings
 from workflow.clock import Clock
 from web.template_env import configure_environment
@@ -56,7 +56,7 @@ def health() -> dict[str, str]:
 
 def create_app(database: Database | None = None, settings: Settings | None = None,
                clock: Clock | None = None) -> Litestar:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging_setup.configure()
     settings = settings or load_settings()
     database = database or open_database()
     runtime = Runtime(database=database, settings=settings, store=PdfStore(settings.pdf_dir), clock=clock or Clock())
@@ -80,6 +80,8 @@ def create_app(database: Database | None = None, settings: Settings | None = Non
         exception_handlers=errors.HANDLERS,
         openapi_config=OpenAPIConfig(title="hazardtrack API", version="1.0.0", path="/schema"),
         request_max_body_size=MAX_JSON_BODY,
+        logging_config=None,  # logging is configured once, by web.logging_setup: Litestar's own would replace it
     )
+    request_log.install(app)  # request id + one access line per request, around routing (404s included)
     app.state.runtime = runtime
     return app

@@ -19,6 +19,7 @@ from web.app_state import Runtime, in_thread
 from web.api_tokens import fingerprint_matches, issue_token, read_token
 from workflow.accounts import verify_password
 from workflow.actor import Actor
+from workflow.audit import audit
 from workflow.errors import InputInvalid, NotFound
 
 
@@ -98,9 +99,12 @@ def current_actor(request: Request) -> Actor:
     return request.state.actor
 
 
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
 def _client_keys(request: Request, username: str) -> list[str]:
-    host = request.client.host if request.client else "?"
-    return [f"user:{username.lower()}", f"ip:{host}"]
+    return [f"user:{username.lower()}", f"ip:{_address(request)}"]
 
 
 def authenticate(runtime: Runtime, username: str, password: str) -> User | None:
@@ -132,15 +136,18 @@ async def login_submit(request: Request) -> Any:
     keys = _client_keys(request, username)
     wait = runtime.throttle.retry_after(keys)
     if wait:
+        audit("lockout", username=username, address=_address(request), retry_after=wait, via="page")
         return Template("login.html", status_code=429, context={
             "next": target, "username": username,
             "error": f"登录失败次数过多，请 {max(wait // 60, 1)} 分钟后再试。"})
     user = await in_thread(authenticate, runtime, username, password)
     if user is None:
         runtime.throttle.failed(keys)
+        audit("sign_in_failed", username=username, address=_address(request), via="page")
         return Template("login.html", status_code=400, context={
             "next": target, "username": username, "error": "用户名或密码错误。"})
     runtime.throttle.succeeded(keys)
+    audit("sign_in", user_id=user.id, username=user.username, address=_address(request), via="page")
     request.clear_session()
     request.set_session({"uid": user.id})
     return Redirect(target, status_code=303)
@@ -148,6 +155,8 @@ async def login_submit(request: Request) -> Any:
 
 @post("/logout")
 async def logout(request: Request) -> Redirect:
+    actor = getattr(request.state, "actor", None)
+    audit("sign_out", user_id=actor.user_id if actor else None, address=_address(request))
     request.clear_session()
     return Redirect("/login", status_code=303)
 
@@ -166,12 +175,15 @@ async def api_token(request: Request, data: dict[str, Any]) -> dict[str, Any]:
     keys = _client_keys(request, username)
     wait = runtime.throttle.retry_after(keys)
     if wait:
+        audit("lockout", username=username.strip()[:50], address=_address(request), retry_after=wait, via="token")
         raise TooManyAttempts(wait)
     user = await in_thread(authenticate, runtime, username.strip()[:50], password[:200])
     if user is None:
         runtime.throttle.failed(keys)
+        audit("sign_in_failed", username=username.strip()[:50], address=_address(request), via="token")
         raise NotAuthorizedException("用户名或密码错误")
     runtime.throttle.succeeded(keys)
+    audit("sign_in", user_id=user.id, username=user.username, address=_address(request), via="token")
     token = issue_token(runtime.settings.secret_key, user.id, user.password_hash)
     return {"token": token, "token_type": "bearer", "user": {"username": user.username, "role": user.role}}
 

@@ -87,7 +87,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from web.app import create_app
 
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+    # Our logging (web.logging_setup) is already configured and web.request_log writes the access line: uvicorn
+    # neither reconfigures logging (its records propagate to our handler) nor writes its own access log.
+    uvicorn.run(create_app(), host=args.host, port=args.port, log_config=None, access_log=False)
     return 0
 
 
@@ -125,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from web.logging_setup import configure
+
+    configure()
     parser = build_parser()
     args = parser.parse_args(argv)
     return int(args.func(args) or 0)
