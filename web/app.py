@@ -18,6 +18,7 @@ from litestar.template.config import TemplateConfig
 from db.engine import Database, open_database
 from documents.store import PdfStore
 from web import api, errors, pages
+from web.api import schemas as api_schemas
 from web.auth import access_guard, api_token, login_page, login_submit, logout
 from web.app_state import Runtime
 from web import logging_setup, request_log
@@ -78,7 +79,8 @@ def create_app(database: Database | None = None, settings: Settings | None = Non
         template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine,
                                        engine_callback=configure_environment),
         exception_handlers=errors.HANDLERS,
-        openapi_config=OpenAPIConfig(title="hazardtrack API", version="1.0.0", path="/schema"),
+        openapi_config=OpenAPIConfig(title="hazardtrack API", version="1.0.0", path="/schema",
+                                     components=api_schemas.COMPONENTS),
         request_max_body_size=MAX_JSON_BODY,
         logging_config=None,  # logging is configured once, by web.logging_setup: Litestar's own would replace it
     )

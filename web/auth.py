@@ -7,8 +7,9 @@ from urllib.parse import quote
 
 from litestar import Request, get, post
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException, ValidationException
 from litestar.handlers.base import BaseRouteHandler
+from litestar.params import SkipValidation
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlmodel import Session
@@ -16,6 +17,7 @@ from sqlmodel import Session
 from db.models import User
 from web import access
 from web.app_state import Runtime, in_thread
+from web.api import schemas as api_schemas
 from web.api_tokens import fingerprint_matches, issue_token, read_token
 from workflow.accounts import verify_password
 from workflow.actor import Actor
@@ -161,8 +163,11 @@ async def logout(request: Request) -> Redirect:
     return Redirect("/login", status_code=303)
 
 
-@post("/api/v1/auth/token", status_code=200)
-async def api_token(request: Request, data: dict[str, Any]) -> dict[str, Any]:
+@post("/api/v1/auth/token", status_code=200, responses=api_schemas.errors(401, 413, 422, 429),
+      operation_class=api_schemas.operation(public=True))
+async def api_token(request: Request, data: SkipValidation[api_schemas.TokenRequest]) -> api_schemas.Token:
+    if not isinstance(data, dict):  # what `data: dict[str, Any]` refused: answered 422 by web/errors.py
+        raise ValidationException()
     runtime: Runtime = request.app.state.runtime
     username, password = data.get("username"), data.get("password")
     errors = {}

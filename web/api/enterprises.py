@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get, patch, post
+from litestar.params import SkipValidation
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from db.models import Enterprise, Unit
 from db.uow import SqlUnitOfWork
+from web.api import schemas
 from web.api.items import parse_limit
+from web.api.schemas import WRITE, errors, operation
 from web.app_state import Runtime, in_thread
 from workflow.enterprises import create_enterprise, update_enterprise
 from workflow.errors import InputInvalid, NotFound
@@ -78,21 +81,23 @@ def _body(data: Any) -> dict[str, Any]:
     return data
 
 
-@get("/api/v1/enterprises")
-async def api_list_enterprises(request: Request) -> dict[str, Any]:
+@get("/api/v1/enterprises", responses=errors(401, 422), operation_class=operation(params=schemas.ENTERPRISE_QUERY))
+async def api_list_enterprises(request: Request) -> schemas.EnterpriseList:
     return await in_thread(_list, request.app.state.runtime, request.state.actor, dict(request.query_params))
 
 
-@post("/api/v1/enterprises", status_code=201)
-async def api_create_enterprise(request: Request, data: Any) -> dict[str, Any]:
+@post("/api/v1/enterprises", status_code=201, responses=errors(401, 403, 413, 422), operation_class=operation())
+async def api_create_enterprise(request: Request,
+                                data: SkipValidation[schemas.EnterpriseCreate]) -> schemas.Enterprise:
     return await in_thread(_create, request.app.state.runtime, request.state.actor, _body(data))
 
 
-@get("/api/v1/enterprises/{enterprise_id:int}")
-async def api_get_enterprise(request: Request, enterprise_id: int) -> dict[str, Any]:
+@get("/api/v1/enterprises/{enterprise_id:int}", responses=errors(401, 404), operation_class=operation())
+async def api_get_enterprise(request: Request, enterprise_id: int) -> schemas.Enterprise:
     return await in_thread(_get, request.app.state.runtime, enterprise_id)
 
 
-@patch("/api/v1/enterprises/{enterprise_id:int}")
-async def api_update_enterprise(request: Request, enterprise_id: int, data: Any) -> dict[str, Any]:
+@patch("/api/v1/enterprises/{enterprise_id:int}", responses=errors(*WRITE), operation_class=operation())
+async def api_update_enterprise(request: Request, enterprise_id: int,
+                                data: SkipValidation[schemas.EnterpriseUpdate]) -> schemas.Enterprise:
     return await in_thread(_update, request.app.state.runtime, request.state.actor, enterprise_id, _body(data))

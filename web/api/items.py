@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get, post
+from litestar.params import SkipValidation
 from sqlmodel import Session
 
 from db import queries
 from db.uow import SqlUnitOfWork
 from web.pdfs import ensure_pdf, render_quietly
 from web.app_state import Runtime, in_thread
+from web.api import schemas
+from web.api.schemas import READ, WRITE, errors, operation
 from web.serializers import document_json, item_detail, item_summary
 from workflow import services
 from workflow.errors import InputInvalid
@@ -96,8 +99,8 @@ def _detail(runtime: Runtime, actor, item_id: int) -> dict[str, Any]:
         return item_detail(session, actor, item_id, runtime.clock.today())
 
 
-@get("/api/v1/items")
-async def api_list_items(request: Request) -> dict[str, Any]:
+@get("/api/v1/items", responses=errors(401, 422), operation_class=operation(params=schemas.ITEM_QUERY))
+async def api_list_items(request: Request) -> schemas.ItemList:
     return await in_thread(_list, request.app.state.runtime, request.state.actor, dict(request.query_params))
 
 
@@ -110,8 +113,8 @@ def _overdue(runtime: Runtime, actor, params: dict[str, Any]) -> dict[str, Any]:
         return {"items": [item_summary(i, e, u, today) for i, e, u in rows], "next_cursor": cursor}
 
 
-@get("/api/v1/overdue")
-async def api_overdue(request: Request) -> dict[str, Any]:
+@get("/api/v1/overdue", responses=errors(*READ), operation_class=operation(params=schemas.OVERDUE_QUERY))
+async def api_overdue(request: Request) -> schemas.ItemList:
     return await in_thread(_overdue, request.app.state.runtime, request.state.actor, dict(request.query_params))
 
 
@@ -133,18 +136,21 @@ def _body(data: Any) -> dict[str, Any]:
     return data
 
 
-@post("/api/v1/items", status_code=201)
-async def api_register_item(request: Request, data: Any) -> dict[str, Any]:
+@post("/api/v1/items", status_code=201, responses=errors(*WRITE), operation_class=operation())
+async def api_register_item(request: Request, data: SkipValidation[schemas.ItemRegister]) -> schemas.Item:
     return await in_thread(register_and_render, request.app.state.runtime, request.state.actor, _body(data))
 
 
-@get("/api/v1/items/{item_id:int}")
-async def api_get_item(request: Request, item_id: int) -> dict[str, Any]:
+@get("/api/v1/items/{item_id:int}", responses=errors(401, 404), operation_class=operation())
+async def api_get_item(request: Request, item_id: int) -> schemas.Item:
     return await in_thread(_detail, request.app.state.runtime, request.state.actor, item_id)
 
 
-@post("/api/v1/items/{item_id:int}/events/{event:str}", status_code=200)
-async def api_fire_event(request: Request, item_id: int, event: str, data: Any) -> dict[str, Any]:
+@post("/api/v1/items/{item_id:int}/events/{event:str}", status_code=200, responses=errors(*WRITE),
+      description=schemas.FIRE_EVENT_DESCRIPTION,
+      operation_class=operation(path_values={"event": list(schemas.EVENT_BODIES)}))
+async def api_fire_event(request: Request, item_id: int, event: str,
+                         data: SkipValidation[schemas.EventBody]) -> schemas.Item:
     return await in_thread(fire_and_render, request.app.state.runtime, request.state.actor, item_id, event, _body(data))
 
 
@@ -153,8 +159,8 @@ def _document(runtime: Runtime, actor, document_id: int):
         return queries.get_document(session, actor, document_id)
 
 
-@get("/api/v1/documents/{document_id:int}")
-async def api_get_document(request: Request, document_id: int) -> dict[str, Any]:
+@get("/api/v1/documents/{document_id:int}", responses=errors(401, 404), operation_class=operation())
+async def api_get_document(request: Request, document_id: int) -> schemas.Document:
     runtime = request.app.state.runtime
     document = await in_thread(_document, runtime, request.state.actor, document_id)
     if document.sha256 is None:
@@ -177,13 +183,14 @@ async def pdf_response(request: Request, document_id: int) -> Response:
         "Cache-Control": "private, max-age=3600"})
 
 
-@get("/api/v1/documents/{document_id:int}/pdf")
+@get("/api/v1/documents/{document_id:int}/pdf", responses=errors(401, 404),
+     operation_class=operation(files=[schemas.PDF], json=False))
 async def api_document_pdf(request: Request, document_id: int) -> Response:
     return await pdf_response(request, document_id)
 
 
-@get("/api/v1/workflow")
-async def api_workflow(request: Request) -> dict[str, Any]:
+@get("/api/v1/workflow", responses=errors(401), operation_class=operation())
+async def api_workflow(request: Request) -> schemas.Workflow:
     return {
         "states": [{"name": s.value, "label": STATE_LABELS[s]} for s in State],
         "events": [

@@ -8,13 +8,16 @@ from typing import Any, Callable
 from urllib.parse import quote
 
 from litestar import Request, Response, get, patch, post
+from litestar.params import SkipValidation
 from sqlmodel import Session
 
 from db import record_queries, special_inspections as risk, submissions
 from db.queries import find_unit
 from db.uow import SqlUnitOfWork
 from documents.statistics_report import submission_pdf, submission_xlsx
+from web.api import schemas
 from web.api.items import parse_limit
+from web.api.schemas import READ, WRITE, errors, operation
 from web.reports import FORMATS, TITLES, render_report
 from web.app_state import Runtime, in_thread
 from workflow.record_kinds import KINDS
@@ -98,10 +101,22 @@ def _record_routes(kind: str) -> list[Any]:
         return await in_thread(records.update_record, SqlUnitOfWork(runtime.database), kind, request.state.actor,
                                record_id, _body(data), runtime.clock.now())
 
+    # Annotations as objects, not strings: they name this kind's schemas, which a string could not reach.
+    record, record_list = schemas.RECORDS[kind], schemas.RECORD_LISTS[kind]
+    list_.__annotations__ = {"request": Request, "return": record_list}
+    create.__annotations__ = {"request": Request, "data": SkipValidation[schemas.RECORD_CREATE[kind]],
+                              "return": record}
+    read.__annotations__ = {"request": Request, "record_id": int, "return": record}
+    update.__annotations__ = {"request": Request, "record_id": int,
+                              "data": SkipValidation[schemas.RECORD_UPDATE[kind]], "return": record}
+    one = f"{path}/{{record_id:int}}"
     handlers = []
-    for fn, verb, decorator in ((list_, "list", get(path)), (create, "create", post(path, status_code=201)),
-                                (read, "get", get(f"{path}/{{record_id:int}}")),
-                                (update, "update", patch(f"{path}/{{record_id:int}}"))):
+    for fn, verb, decorator in (
+        (list_, "list", get(path, responses=errors(*READ), operation_class=operation(params=schemas.RECORD_QUERY))),
+        (create, "create", post(path, status_code=201, responses=errors(*WRITE), operation_class=operation())),
+        (read, "get", get(one, responses=errors(401, 403, 404), operation_class=operation())),
+        (update, "update", patch(one, responses=errors(*WRITE), operation_class=operation())),
+    ):
         fn.__name__ = fn.__qualname__ = f"api_{verb}_{kind}"
         handlers.append(decorator(fn))
     return handlers
@@ -144,8 +159,10 @@ def file_response(data: bytes, media_type: str, filename: str) -> Response:
                     headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(filename)}"})
 
 
-@get("/api/v1/reports/{kind:str}")
-async def api_report(request: Request, kind: str) -> Response:
+@get("/api/v1/reports/{kind:str}", responses=errors(*READ),
+     operation_class=operation(params=schemas.REPORT_QUERY, path_values={"kind": list(REPORT_KINDS)},
+                               files=[schemas.PDF, schemas.XLSX]))
+async def api_report(request: Request, kind: str) -> Response[schemas.ReportJson]:
     data, media_type, filename = await in_thread(build_for, request.app.state.runtime, request.state.actor, kind,
                                                  dict(request.query_params))
     return file_response(data, media_type, filename)
@@ -162,8 +179,8 @@ def _submission_file(runtime: Runtime, actor, submission_id: int, fmt: str) -> t
     return render(frozen, sha), FORMATS[fmt], f"统计表和典型案例-{number}.{fmt}"
 
 
-@get("/api/v1/submissions")
-async def api_list_submissions(request: Request) -> dict[str, Any]:
+@get("/api/v1/submissions", responses=errors(*READ), operation_class=operation(params=schemas.SUBMISSION_QUERY))
+async def api_list_submissions(request: Request) -> schemas.SubmissionList:
     def run(runtime: Runtime, actor, params):
         with Session(runtime.database.reader) as session:
             rows = submissions.list_submissions(session, actor, unit_id_of(session, params.get("unit")),
@@ -173,8 +190,9 @@ async def api_list_submissions(request: Request) -> dict[str, Any]:
     return await in_thread(run, request.app.state.runtime, request.state.actor, dict(request.query_params))
 
 
-@post("/api/v1/submissions", status_code=201)
-async def api_submit_report(request: Request, data: Any) -> dict[str, Any]:
+@post("/api/v1/submissions", status_code=201, responses=errors(*WRITE), operation_class=operation())
+async def api_submit_report(request: Request,
+                            data: SkipValidation[schemas.SubmissionCreate]) -> schemas.Submission:
     runtime = request.app.state.runtime
     key = _body(data).get("deadline_key")
     if not isinstance(key, str) or not key:
@@ -182,8 +200,8 @@ async def api_submit_report(request: Request, data: Any) -> dict[str, Any]:
     return await in_thread(submit_report, SqlUnitOfWork(runtime.database), request.state.actor, key, runtime.clock.now())
 
 
-@get("/api/v1/submissions/{submission_id:int}")
-async def api_get_submission(request: Request, submission_id: int) -> dict[str, Any]:
+@get("/api/v1/submissions/{submission_id:int}", responses=errors(401, 403, 404), operation_class=operation())
+async def api_get_submission(request: Request, submission_id: int) -> schemas.SubmissionDetail:
     def run(runtime: Runtime, actor):
         with Session(runtime.database.reader) as session:
             row = submissions.get_submission(session, actor, submission_id)
@@ -193,7 +211,8 @@ async def api_get_submission(request: Request, submission_id: int) -> dict[str, 
     return await in_thread(run, request.app.state.runtime, request.state.actor)
 
 
-@get("/api/v1/submissions/{submission_id:int}/{fmt:str}")
+@get("/api/v1/submissions/{submission_id:int}/{fmt:str}", responses=errors(401, 403, 404),
+     operation_class=operation(path_values={"fmt": ["pdf", "xlsx"]}, files=[schemas.PDF, schemas.XLSX], json=False))
 async def api_submission_file(request: Request, submission_id: int, fmt: str) -> Response:
     if fmt not in ("pdf", "xlsx"):
         raise NotFound("没有这种格式")
@@ -202,8 +221,8 @@ async def api_submission_file(request: Request, submission_id: int, fmt: str) ->
     return file_response(data, media_type, filename)
 
 
-@get("/api/v1/reporting-status")
-async def api_reporting_status(request: Request) -> dict[str, Any]:
+@get("/api/v1/reporting-status", responses=errors(401, 403, 404), operation_class=operation())
+async def api_reporting_status(request: Request) -> schemas.ReportingStatus:
     def run(runtime: Runtime):
         with Session(runtime.database.reader) as session:
             return {"deadlines": [d.to_json() for d in submissions.submission_status(session)]}
@@ -214,8 +233,9 @@ async def api_reporting_status(request: Request) -> dict[str, Any]:
 # --- 专门现场检查: enterprises with two or more failed sampling inspections within two years -------------------
 
 
-@get("/api/v1/special-inspections")
-async def api_special_inspections(request: Request) -> dict[str, Any]:
+@get("/api/v1/special-inspections", responses=errors(*READ),
+     operation_class=operation(params=schemas.SPECIAL_INSPECTION_QUERY))
+async def api_special_inspections(request: Request) -> schemas.SpecialInspectionList:
     def run(runtime: Runtime, actor, params):
         reference = date_params(params, "date")[0] or runtime.clock.today()
         with Session(runtime.database.reader) as session:
@@ -226,8 +246,9 @@ async def api_special_inspections(request: Request) -> dict[str, Any]:
     return await in_thread(run, request.app.state.runtime, request.state.actor, dict(request.query_params))
 
 
-@post("/api/v1/special-inspections/{enterprise_id:int}/register", status_code=201)
-async def api_register_special_inspection(request: Request, enterprise_id: int) -> dict[str, Any]:
+@post("/api/v1/special-inspections/{enterprise_id:int}/register", status_code=201,
+      responses=errors(401, 403, 404, 409), operation_class=operation())
+async def api_register_special_inspection(request: Request, enterprise_id: int) -> schemas.Item:
     from web.api.items import _detail
     from web.pdfs import render_quietly
 
