@@ -31,6 +31,7 @@ from workflow.actor import Actor
 from workflow.clock import business_date
 from workflow.clock import now as clock_now
 from workflow.errors import Conflict, Forbidden, InputInvalid, NotFound
+from workflow.labels import SUBMISSION_STATUS_LABELS
 from workflow.numbering import format_number
 from workflow.table import Role
 
@@ -38,7 +39,7 @@ KIND_KEY = "report_submission"  # the number series' kind
 KIND_CODE = "报统"  # the kind code in the number
 TEMPLATE_VERSION = 1
 
-STATUS_LABELS = {"submitted": "按时报送", "late": "逾期报送", "missing": "逾期未报", "pending": "未到期"}
+STATUS_LABELS = SUBMISSION_STATUS_LABELS
 
 
 def canonical_json(data: dict) -> str:
