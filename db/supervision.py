@@ -17,7 +17,7 @@ from sqlmodel import Field, Session, SQLModel
 from db.models import Enterprise, HazardItem, ItemEvent, Unit, utcnow
 from db.queries import GAS, overdue_query
 from workflow.actor import Actor
-from workflow.labels import shanghai_time
+from workflow.clock import SHANGHAI
 from workflow.errors import Conflict, Forbidden, InputInvalid, NotFound
 from workflow.table import State
 
@@ -130,7 +130,14 @@ def _views(session: Session, query) -> list[FlagView]:
         .order_by(SupervisionFlag.created_at.desc(), SupervisionFlag.id.desc())
     ).all()
     return [FlagView(f.id, f.unit_id, label, f.item_id, f"{ename} · {category}" if f.item_id else "", f.note,
-                     f.created_by_name, shanghai_time(f.created_at)) for f, label, ename, category in rows]
+                     f.created_by_name, _local(f.created_at)) for f, label, ename, category in rows]
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    """Stored UTC (SQLite hands it back naive) → Shanghai time: workflow.labels.shanghai_time."""
+    from workflow.labels import shanghai_time  # the import block is being rewritten: kept local until it lands
+
+    return shanghai_time(moment)
 
 
 def open_flags(session: Session, actor: Actor, *, unit_id: int | None = None) -> list[FlagView]:
