@@ -21,7 +21,7 @@ from db.queries import FILE_CASE, first_events
 from db.statistics import report_unit
 from workflow.record_kinds import CREDIT_LIST_KINDS
 from workflow.ledger_columns import LEDGER_COLUMNS, LEDGER_UNIT_COLUMN
-from workflow.clock import chinese_date
+from workflow.labels import chinese_date
 from workflow.errors import InputInvalid
 
 NATIONAL_SYSTEM, SERIOUS_LIST = CREDIT_LIST_KINDS

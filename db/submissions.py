@@ -22,7 +22,7 @@ from workflow.clock import business_date
 from workflow.clock import now as clock_now
 from workflow.errors import NotFound
 
-STATUS_LABELS = {"submitted": "按时报送", "late": "逾期报送", "missing": "逾期未报", "pending": "未到期"}
+from workflow.labels import SUBMISSION_STATUS_LABELS as STATUS_LABELS  # noqa: E402  (defined with the other labels)
 
 
 def active_campaign(session: Session) -> Campaign:

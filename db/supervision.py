@@ -53,10 +53,10 @@ def _views(session: Session, query) -> list[FlagView]:
 
 
 def _local(moment: dt.datetime) -> dt.datetime:
-    """Stored UTC (SQLite hands it back naive) → Shanghai time, so the date shown is the business date."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(SHANGHAI)
+    """Stored UTC (SQLite hands it back naive) → Shanghai time: workflow.labels.shanghai_time."""
+    from workflow.labels import shanghai_time  # the import block is being rewritten: kept local until it lands
+
+    return shanghai_time(moment)
 
 
 def open_flags(session: Session, actor: Actor, *, unit_id: int | None = None) -> list[FlagView]:

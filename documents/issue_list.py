@@ -8,20 +8,18 @@ Both outputs come from one column definition, `COLUMNS`. A row is a dict:
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
-from documents.pdf import TEMPLATES_DIR, html_to_pdf, metadata_date
-from documents.render import cn_date
+from documents import sheets
+from documents.pdf import html_to_pdf, metadata_date, template_environment
+from workflow.labels import ISSUE_LIST_TITLE as TITLE, calendar_day, chinese_date
 
-TITLE = "问题清单"
 STYLESHEET = "issue_list.css"
 
 
@@ -32,12 +30,7 @@ def _product(row: dict) -> str:
 
 
 def _deadline(row: dict) -> dt.date | None:
-    value = row.get("deadline")
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
+    return calendar_day(row.get("deadline"))
 
 
 @dataclass(frozen=True)
@@ -71,26 +64,20 @@ def _subtitle(unit_name: str, generated_on: dt.date, period: str | None) -> str:
     parts = [f"填报单位：{unit_name}"]
     if period:
         parts.append(f"数据周期：{period}")
-    parts.append(f"制表日期：{cn_date(generated_on)}")
+    parts.append(f"制表日期：{chinese_date(generated_on)}")
     return "　　".join(parts)
 
 
 # --- PDF --------------------------------------------------------------------------------------------------
 
-_ENV = Environment(
-    loader=FileSystemLoader(str(TEMPLATES_DIR)),
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+_ENV = template_environment()
 
 
 def _pdf_cell(value: Any) -> str:
     if value is None or value == "":
         return "/"
     if isinstance(value, dt.date):
-        return cn_date(value)
+        return chinese_date(value)
     return str(value)
 
 
@@ -113,9 +100,6 @@ def issue_list_pdf(unit_name: str, rows: list[dict], generated_on: dt.date, peri
 
 # --- XLSX -------------------------------------------------------------------------------------------------
 
-_XLSX_FONT = "仿宋_GB2312"
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 HEADER_ROW = 3  # row 1: title, row 2: unit / period / date, row 3: the column headers
 
 
@@ -124,51 +108,29 @@ def issue_list_xlsx(unit_name: str, rows: list[dict], generated_on: dt.date, per
     wb = Workbook()
     ws = wb.active
     ws.title = TITLE
-    last = get_column_letter(len(COLUMNS))
+    width = len(COLUMNS)
 
-    ws["A1"] = f"{unit_name}{TITLE}"
-    ws.merge_cells(f"A1:{last}1")
-    ws["A1"].font = Font(name="方正小标宋简体", size=18)
-    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
-    ws.row_dimensions[1].height = 36
-
-    ws["A2"] = _subtitle(unit_name, generated_on, period)
-    ws.merge_cells(f"A2:{last}2")
-    ws["A2"].font = Font(name=_XLSX_FONT, size=11)
-    ws["A2"].alignment = Alignment(horizontal="left", vertical="center")
-
+    sheets.merged_row(ws, 1, width, f"{unit_name}{TITLE}", font=sheets.title_font(),
+                      alignment=Alignment(horizontal="center", vertical="center"), height=36)
+    sheets.merged_row(ws, 2, width, _subtitle(unit_name, generated_on, period), font=sheets.body_font(),
+                      alignment=Alignment(horizontal="left", vertical="center"))
     for col, column in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=col, value=column.header)
-        cell.font = Font(name="黑体", size=11, bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = _BORDER
-        ws.column_dimensions[get_column_letter(col)].width = column.xlsx_width
+        sheets.boxed(ws.cell(row=HEADER_ROW, column=col, value=column.header), sheets.heading_font(bold=True),
+                     sheets.CENTER)
+    sheets.set_widths(ws, [column.xlsx_width for column in COLUMNS])
 
     for r, values in enumerate(row_values(rows), start=HEADER_ROW + 1):
         for col, (column, value) in enumerate(zip(COLUMNS, values), start=1):
-            cell = ws.cell(row=r, column=col, value=value)
-            cell.font = Font(name=_XLSX_FONT, size=11)
-            cell.border = _BORDER
-            cell.alignment = Alignment(horizontal=column.align, vertical="top", wrap_text=True)
-            if isinstance(value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
+            cell = sheets.dated(ws.cell(row=r, column=col, value=value))
+            sheets.boxed(cell, sheets.body_font(), Alignment(horizontal=column.align, vertical="top", wrap_text=True))
 
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    sheets.print_setup(ws, freeze=ws.cell(row=HEADER_ROW + 1, column=1), title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     if rows:
-        ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + len(rows)}"
+        ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(width)}{HEADER_ROW + len(rows)}"
 
     stamp = dt.datetime.combine(generated_on, dt.time())
     wb.properties.creator = unit_name
     wb.properties.title = f"{unit_name}{TITLE}"
     wb.properties.created = stamp
     wb.properties.modified = stamp
-
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return sheets.workbook_bytes(wb)

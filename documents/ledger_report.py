@@ -9,31 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
-from documents.pdf import html_to_pdf, metadata_date
-from documents.statistics_report import (
-    BORDER,
-    CENTER,
-    ENV,
-    STYLESHEET,
-    XLSX_FONT,
-    XLSX_HEADING_FONT,
-    _day,
-    _save,
-    period_text,
-    print_setup,
-    write_sheet_heading,
-)
-from workflow.ledger_columns import LEDGER_ATTACHMENT, LEDGER_TITLE
-from workflow.clock import chinese_date
+from documents import sheets
+from documents.pdf import ATTACHMENTS_STYLESHEET, html_to_pdf, metadata_date, template_environment
+from workflow.labels import LEDGER_TITLE, calendar_day, chinese_date, period_text
+from workflow.ledger_columns import LEDGER_ATTACHMENT
 
+ENV = template_environment()
 _CELL_CLASS = {"unit": "unit", "reported_on": "date", "filed_on": "date", "exposed": "flag", "credit_listed": "flag"}
 _XLSX_WIDTH = {"unit": 16, "reported_on": 14, "filed_on": 14, "content": 60, "progress": 34, "exposed": 22,
                "credit_listed": 24}
+SHEET_TITLE = "典型案例台账"
 FIRST_DATA_ROW = 5  # 1 附件1, 2 title, 3 单位 / 报送时间, 4 headers
 
 
@@ -42,7 +30,7 @@ def _text(row: dict, key: str) -> str:
     if key == "unit":
         return row.get("unit_label") or row.get("unit") or ""
     if key in ("reported_on", "filed_on"):
-        return chinese_date(_day(value)) if value else "/"
+        return chinese_date(value, blank="/")
     return value if value not in (None, "") else "/"
 
 
@@ -66,26 +54,24 @@ def ledger_view(data: dict) -> dict[str, Any]:
 
 
 def ledger_html(data: dict, *, generated_on: dt.date | None = None, stamp: str | None = None) -> str:
-    day = generated_on or _day(data["to"])
+    day = generated_on or calendar_day(data["to"])
     return ENV.get_template("ledger.html").render(l=ledger_view(data), meta_date=metadata_date(day), stamp=stamp)
 
 
 def ledger_pdf(data: dict, *, generated_on: dt.date | None = None, stamp: str | None = None) -> bytes:
     """附件1 as PDF/A-2u, landscape A4; the header row repeats on every page."""
-    day = generated_on or _day(data["to"])
-    return html_to_pdf(ledger_html(data, generated_on=day, stamp=stamp), STYLESHEET, day)
+    day = generated_on or calendar_day(data["to"])
+    return html_to_pdf(ledger_html(data, generated_on=day, stamp=stamp), ATTACHMENTS_STYLESHEET, day)
 
 
 def write_ledger_sheet(ws: Worksheet, data: dict, *, stamp: str | None = None) -> None:
     columns = data["columns"]
-    width = len(columns)
-    body = Font(name=XLSX_FONT, size=11)
-    write_sheet_heading(ws, attachment=LEDGER_ATTACHMENT, title=LEDGER_TITLE, width=width, stamp=stamp, stamp_span=2,
-                        left=f"单位：{data['unit']}", right=f"报送时间：{period_text(data['from'], data['to'])}")
+    sheets.write_sheet_heading(ws, attachment=LEDGER_ATTACHMENT, title=LEDGER_TITLE, width=len(columns),
+                               stamp=stamp, stamp_span=2, left=f"单位：{data['unit']}",
+                               right=f"报送时间：{period_text(data['from'], data['to'])}")
     for index, c in enumerate(columns, start=1):
-        cell = ws.cell(row=4, column=index, value=c["header"])
-        cell.font, cell.alignment, cell.border = Font(name=XLSX_HEADING_FONT, size=11), CENTER, BORDER
-        ws.column_dimensions[get_column_letter(index)].width = _XLSX_WIDTH.get(c["key"], 20)
+        sheets.boxed(ws.cell(row=4, column=index, value=c["header"]), sheets.heading_font(), sheets.CENTER)
+    sheets.set_widths(ws, [_XLSX_WIDTH.get(c["key"], 20) for c in columns])
     ws.row_dimensions[4].height = 30
     for offset, row in enumerate(data["rows"]):
         r = FIRST_DATA_ROW + offset
@@ -93,19 +79,12 @@ def write_ledger_sheet(ws: Worksheet, data: dict, *, stamp: str | None = None) -
             key = c["key"]
             value: Any = _text(row, key)
             if key in ("reported_on", "filed_on") and row.get(key):
-                value = _day(row[key])
-            cell = ws.cell(row=r, column=index, value=value)
-            if isinstance(value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-            cell.font, cell.border = body, BORDER
-            cell.alignment = Alignment(horizontal="center" if key in _CELL_CLASS else "left", vertical="top",
-                                       wrap_text=True)
-    print_setup(ws, freeze=ws.cell(row=FIRST_DATA_ROW, column=1), title_rows="4:4")
+                value = calendar_day(row[key])
+            cell = sheets.dated(ws.cell(row=r, column=index, value=value))
+            sheets.boxed(cell, sheets.body_font(), Alignment(horizontal="center" if key in _CELL_CLASS else "left",
+                                                             vertical="top", wrap_text=True))
+    sheets.print_setup(ws, freeze=ws.cell(row=FIRST_DATA_ROW, column=1), title_rows="4:4")
 
 
 def ledger_xlsx(data: dict, *, stamp: str | None = None) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "典型案例台账"
-    write_ledger_sheet(ws, data, stamp=stamp)
-    return _save(wb)
+    return sheets.one_sheet(SHEET_TITLE, lambda ws: write_ledger_sheet(ws, data, stamp=stamp))

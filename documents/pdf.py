@@ -19,14 +19,28 @@ import threading
 from functools import cache
 from pathlib import Path
 
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 PDF_VARIANT = "pdf/a-2u"
+ATTACHMENTS_STYLESHEET = "statistics.css"  # 附件1, 附件2 and a submission (both) print alike
 
 FONT_CONFIG = FontConfiguration()
 _RENDER_LOCK = threading.Lock()
+
+
+def template_environment() -> Environment:
+    """The Jinja2 environment of the print templates: user text prints literally (autoescape), a missing value
+    fails loudly (StrictUndefined)."""
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 @cache

@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 
-from documents.pdf import FONT_CONFIG, TEMPLATES_DIR, html_to_pdf, metadata_date
+from documents.pdf import FONT_CONFIG, html_to_pdf, metadata_date, template_environment
+from workflow.labels import calendar_day, chinese_date
+from workflow.snapshot import TEMPLATE_VERSION, DocumentSnapshot, ItemJson, canonical_json
 from workflow.table import DOCUMENT_KINDS
 
-TEMPLATE_VERSION = 1
 SUPPORTED_TEMPLATE_VERSIONS = frozenset({1})
 STYLESHEET = "document.css"
 
@@ -37,20 +38,16 @@ REMEDY_NOTICE = (
 
 BLANK = "/"  # printed for an empty field, as the 范本 forms do
 
-__all__ = ["FONT_CONFIG", "TEMPLATE_VERSION", "render_html", "render_pdf", "short_hash", "snapshot_hash"]
+__all__ = ["FONT_CONFIG", "TEMPLATE_VERSION", "canonical_json", "render_html", "render_pdf", "short_hash",
+           "snapshot_hash"]
 
 
-def canonical_json(snapshot: dict) -> str:
-    """The canonical JSON text of a snapshot: the input of its hash."""
-    return json.dumps(snapshot, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def snapshot_hash(snapshot: dict) -> str:
+def snapshot_hash(snapshot: DocumentSnapshot) -> str:
     """Full sha256 hex digest of the snapshot's canonical JSON."""
     return hashlib.sha256(canonical_json(snapshot).encode("utf-8")).hexdigest()
 
 
-def short_hash(snapshot: dict) -> str:
+def short_hash(snapshot: DocumentSnapshot) -> str:
     """The footer's short hash: the first 12 hex digits of `snapshot_hash`."""
     return snapshot_hash(snapshot)[:12]
 
@@ -58,26 +55,11 @@ def short_hash(snapshot: dict) -> str:
 # --- template filters -----------------------------------------------------------------------------------
 
 
-def _as_date(value: Any) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
-def cn_date(value: Any, blank: str = BLANK) -> str:
-    """2023-07-19 → 2023年7月19日 (GB/T 9704: Arabic numerals, no padding)."""
-    day = _as_date(value)
-    if day is None:
-        return blank
-    return f"{day.year}年{day.month}月{day.day}日"
+cn_date = partial(chinese_date, blank=BLANK)  # 2023-07-19 → 2023年7月19日; no date prints "/"
 
 
 def add_days(value: Any, days: int) -> dt.date:
-    day = _as_date(value)
+    day = calendar_day(value)
     if day is None:
         raise ValueError("add_days needs a date")
     return day + dt.timedelta(days=int(days))
@@ -114,13 +96,7 @@ def clause(value: Any) -> str:
 
 
 def _env() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES_DIR)),
-        autoescape=True,  # everything user-entered prints literally
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = template_environment()  # autoescape: everything user-entered prints literally
     env.filters.update(cn_date=cn_date, add_days=add_days, money=money, dash=dash, paras=paras, clause=clause)
     return env
 
@@ -131,13 +107,13 @@ ENV = _env()
 # --- rendering ------------------------------------------------------------------------------------------
 
 
-def _product(item: dict) -> str:
+def _product(item: ItemJson) -> str:
     category = item.get("category") or ""
     sub = item.get("sub_product")
     return f"{category}（{sub}）" if sub else category
 
 
-def _case_title(snapshot: dict) -> str:
+def _case_title(snapshot: DocumentSnapshot) -> str:
     """案件名称: the case's 案由 when a case was filed, else a name made of party, product and problem."""
     case = snapshot.get("case") or {}
     if case.get("offence"):
@@ -147,7 +123,7 @@ def _case_title(snapshot: dict) -> str:
     return f"{snapshot['party']['name']}{product}{item.get('problem_type') or ''}问题"
 
 
-def template_context(snapshot: dict) -> dict:
+def template_context(snapshot: DocumentSnapshot) -> dict[str, Any]:
     """Everything a template sees: the snapshot as `s` plus a few derived values."""
     kind = DOCUMENT_KINDS[snapshot["kind"]]
     return {
@@ -158,12 +134,12 @@ def template_context(snapshot: dict) -> dict:
         "case_title": _case_title(snapshot),
         "remedy_decision": REMEDY_DECISION,
         "remedy_notice": REMEDY_NOTICE,
-        "meta_date": metadata_date(_as_date(snapshot["issued_on"])),
+        "meta_date": metadata_date(calendar_day(snapshot["issued_on"])),
         "template_version": TEMPLATE_VERSION,
     }
 
 
-def render_html(snapshot: dict) -> str:
+def render_html(snapshot: DocumentSnapshot) -> str:
     """The print HTML of a snapshot (useful for previews and for debugging a template)."""
     version = snapshot.get("template_version", TEMPLATE_VERSION)
     if version not in SUPPORTED_TEMPLATE_VERSIONS:
@@ -174,6 +150,6 @@ def render_html(snapshot: dict) -> str:
     return ENV.get_template(f"{kind}.html").render(template_context(snapshot))
 
 
-def render_pdf(snapshot: dict) -> bytes:
+def render_pdf(snapshot: DocumentSnapshot) -> bytes:
     """PDF/A-2u bytes of a document snapshot; byte-identical for one snapshot and TEMPLATE_VERSION."""
-    return html_to_pdf(render_html(snapshot), STYLESHEET, _as_date(snapshot["issued_on"]))
+    return html_to_pdf(render_html(snapshot), STYLESHEET, calendar_day(snapshot["issued_on"]))

@@ -5,49 +5,34 @@ Every function takes the JSON of db.statistics.StatisticsTable.to_json() (live o
 renders exactly what was submitted. Headers, groups and counting rules come from workflow.statistics_columns
 (STAT_COLUMNS); the notice's line breaks of each header are used where the header text is unchanged.
 
-Fonts: the shared WeasyPrint set-up of documents/fonts.py (one module-level FontConfiguration, FONT_CONFIG,
-used through html_to_pdf); the stylesheet statistics.css is static.
+PDF through the shared WeasyPrint set-up of documents/pdf.py (html_to_pdf, the static stylesheet statistics.css
+that 附件1 shares); XLSX with the sheet kit of documents/sheets.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
-from documents.pdf import TEMPLATES_DIR, html_to_pdf, metadata_date
-from workflow.statistics_columns import CATEGORY_HEADER, STAT_COLUMNS, STATISTICS_ATTACHMENT, STATISTICS_TITLE, TOTAL_LABEL, statistics_notes
-from workflow.clock import chinese_date
+from documents import sheets
+from documents.ledger_report import SHEET_TITLE as LEDGER_SHEET_TITLE
+from documents.ledger_report import ledger_view, write_ledger_sheet
+from documents.pdf import ATTACHMENTS_STYLESHEET, html_to_pdf, metadata_date, template_environment
+from workflow.labels import STATISTICS_TITLE, calendar_day, chinese_date, period_text
+from workflow.statistics_columns import (CATEGORY_HEADER, STAT_COLUMNS, STATISTICS_ATTACHMENT, TOTAL_LABEL,
+                                         statistics_notes)
 
-STYLESHEET = "statistics.css"
 MONEY_FORMAT = "0.00"
 COUNT_FORMAT = "0"
 
-ENV = Environment(
-    loader=FileSystemLoader(str(TEMPLATES_DIR)),
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+ENV = template_environment()
 
 _BY_KEY = {c.key: c for c in STAT_COLUMNS}
-
-
-def _day(value: str | dt.date) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-
-
-def period_text(date_from: str | dt.date, date_to: str | dt.date) -> str:
-    """2023年6月1日至2023年6月30日."""
-    return f"{chinese_date(_day(date_from))}至{chinese_date(_day(date_to))}"
 
 
 @dataclass(frozen=True)
@@ -108,75 +93,30 @@ def statistics_view(data: dict) -> dict[str, Any]:
 def statistics_html(data: dict, *, generated_on: dt.date | None = None, stamp: str | None = None) -> str:
     """`generated_on` sets the PDF's metadata dates (default: the period's end, so one table → the same bytes);
     `stamp` is printed at the foot of every page (e.g. a submission's number and hash)."""
-    day = generated_on or _day(data["to"])
+    day = generated_on or calendar_day(data["to"])
     return ENV.get_template("statistics.html").render(t=statistics_view(data), meta_date=metadata_date(day),
                                                       stamp=stamp)
 
 
 def statistics_pdf(data: dict, *, generated_on: dt.date | None = None, stamp: str | None = None) -> bytes:
     """附件2 as PDF/A-2u, landscape A4, one page for the 20 categories and 合计."""
-    day = generated_on or _day(data["to"])
-    return html_to_pdf(statistics_html(data, generated_on=day, stamp=stamp), STYLESHEET, day)
+    day = generated_on or calendar_day(data["to"])
+    return html_to_pdf(statistics_html(data, generated_on=day, stamp=stamp), ATTACHMENTS_STYLESHEET, day)
 
 
 # --- XLSX ---------------------------------------------------------------------------------------------------
 
-XLSX_FONT = "仿宋_GB2312"
-XLSX_HEADING_FONT = "黑体"
-_THIN = Side(style="thin", color="000000")
-BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+SHEET_TITLE = "统计表"
 FIRST_DATA_ROW = 6  # 1 附件2, 2 title, 3 填表单位/数据周期, 4 groups, 5 headers, 6… categories
-
-
-def write_sheet_heading(ws: Worksheet, *, attachment: str, title: str, width: int, stamp: str | None,
-                        stamp_span: int, left: str, right: str) -> None:
-    """Rows 1–3 of an attachment sheet as the notice lays them out: 附件N (and a submission stamp), the title,
-    then the unit on the left and the period on the right."""
-    body = Font(name=XLSX_FONT, size=11)
-    ws["A1"] = attachment
-    ws["A1"].font = Font(name=XLSX_HEADING_FONT, size=14)
-    if stamp:
-        start = width - stamp_span + 1
-        ws.cell(row=1, column=start, value=stamp).font = Font(name=XLSX_FONT, size=9)
-        ws.merge_cells(start_row=1, start_column=start, end_row=1, end_column=width)
-        ws.cell(row=1, column=start).alignment = Alignment(horizontal="right")
-    ws.merge_cells(f"A2:{get_column_letter(width)}2")
-    ws["A2"] = title
-    ws["A2"].font = Font(name="方正小标宋简体", size=18, bold=True)
-    ws["A2"].alignment = Alignment(horizontal="center", vertical="center")
-    ws.row_dimensions[2].height = 32
-    split = max(1, width // 2)
-    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=split)
-    ws.merge_cells(start_row=3, start_column=split + 1, end_row=3, end_column=width)
-    ws.cell(row=3, column=1, value=left).font = body
-    cell = ws.cell(row=3, column=split + 1, value=right)
-    cell.font = body
-    cell.alignment = Alignment(horizontal="right")
-
-
-def print_setup(ws: Worksheet, *, freeze: Any, title_rows: str) -> None:
-    """Landscape A4, one page wide, header rows repeated on every printed page, panes frozen below them."""
-    ws.freeze_panes = freeze
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = title_rows
 
 
 def write_statistics_sheet(ws: Worksheet, data: dict, *, stamp: str | None = None) -> None:
     """Fill `ws` with 附件2: merged group headers, figures as numbers (万元 with number format 0.00)."""
     columns = _columns(data)
     width = len(columns) + 1
-    body = Font(name=XLSX_FONT, size=11)
-    head = Font(name=XLSX_HEADING_FONT, size=10)
-
-    write_sheet_heading(ws, attachment=STATISTICS_ATTACHMENT, title=STATISTICS_TITLE, width=width, stamp=stamp,
-                        stamp_span=6, left=f"填表单位：{data['unit']}",
-                        right=f"数据周期：{period_text(data['from'], data['to'])}")
+    sheets.write_sheet_heading(ws, attachment=STATISTICS_ATTACHMENT, title=STATISTICS_TITLE, width=width,
+                               stamp=stamp, stamp_span=6, left=f"填表单位：{data['unit']}",
+                               right=f"数据周期：{period_text(data['from'], data['to'])}")
 
     ws.merge_cells("A4:A5")
     ws["A4"] = CATEGORY_HEADER
@@ -190,48 +130,32 @@ def write_statistics_sheet(ws: Worksheet, data: dict, *, stamp: str | None = Non
         ws.cell(row=5, column=index, value="\n".join(c.lines))
     for row in (4, 5):
         for col in range(1, width + 1):
-            cell = ws.cell(row=row, column=col)
-            cell.font, cell.alignment, cell.border = head, CENTER, BORDER
+            sheets.boxed(ws.cell(row=row, column=col), sheets.heading_font(10), sheets.CENTER)
     ws.row_dimensions[5].height = 45
 
     rows = [(r["category"], r["values"]) for r in data["rows"]] + [(TOTAL_LABEL, data["total"]["values"])]
     for offset, (category, values) in enumerate(rows):
         r = FIRST_DATA_ROW + offset
-        label = ws.cell(row=r, column=1, value=category)
-        label.font = Font(name=XLSX_HEADING_FONT, size=11) if category == TOTAL_LABEL else body
-        label.alignment, label.border = LEFT, BORDER
+        label_font = sheets.heading_font() if category == TOTAL_LABEL else sheets.body_font()
+        sheets.boxed(ws.cell(row=r, column=1, value=category), label_font, sheets.LEFT)
         for index, (value, c) in enumerate(zip(values, columns), start=2):
             cell = ws.cell(row=r, column=index, value=float(value) if c.money else int(value))
             cell.number_format = MONEY_FORMAT if c.money else COUNT_FORMAT
-            cell.font, cell.alignment, cell.border = body, CENTER, BORDER
+            sheets.boxed(cell, sheets.body_font(), sheets.CENTER)
 
     note_row = FIRST_DATA_ROW + len(rows) + 1
     for n, note in enumerate(data.get("notes") or statistics_notes(), start=1):
-        ws.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=width)
-        cell = ws.cell(row=note_row, column=1, value=("注：" if n == 1 else "　　") + f"{n}. {note}")
-        cell.font = Font(name=XLSX_FONT, size=9)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.row_dimensions[note_row].height = 15 * max(1, len(note) // 120 + 1)
+        sheets.merged_row(ws, note_row, width, ("注：" if n == 1 else "　　") + f"{n}. {note}",
+                          font=sheets.body_font(9), alignment=Alignment(wrap_text=True, vertical="top"),
+                          height=15 * max(1, len(note) // 120 + 1))
         note_row += 1
 
-    ws.column_dimensions["A"].width = 26
-    for index, c in enumerate(columns, start=2):
-        ws.column_dimensions[get_column_letter(index)].width = 14 if c.width == "wide" else 10
-    print_setup(ws, freeze=ws.cell(row=FIRST_DATA_ROW, column=2), title_rows="4:5")
-
-
-def _save(wb: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    sheets.set_widths(ws, [26] + [14 if c.width == "wide" else 10 for c in columns])
+    sheets.print_setup(ws, freeze=ws.cell(row=FIRST_DATA_ROW, column=2), title_rows="4:5")
 
 
 def statistics_xlsx(data: dict, *, stamp: str | None = None) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "统计表"
-    write_statistics_sheet(ws, data, stamp=stamp)
-    return _save(wb)
+    return sheets.one_sheet(SHEET_TITLE, lambda ws: write_statistics_sheet(ws, data, stamp=stamp))
 
 
 # --- a submission (附件2 + 附件1), from its frozen JSON -----------------------------------------------------------
@@ -240,37 +164,33 @@ def statistics_xlsx(data: dict, *, stamp: str | None = None) -> bytes:
 def submission_stamp(frozen: dict, sha256: str | None = None) -> str:
     """The foot of every page: 报送编号, unit, submission date and the frozen JSON's short hash."""
     parts = [f"报送编号 {frozen['number']}", frozen["unit"]["name"],
-             f"报送日期 {chinese_date(_day(frozen['submitted_on']))}"]
+             f"报送日期 {chinese_date(frozen['submitted_on'])}"]
     if sha256:
         parts.append(f"校验码 {sha256[:12]}")
     return "　".join(parts)
 
 
 def submission_html(frozen: dict, sha256: str | None = None) -> str:
-    from documents.ledger_report import ledger_view
-
     return ENV.get_template("submission.html").render(
         title=f"{frozen['deadline']['title']} {frozen['number']}",
         t=statistics_view(frozen["statistics"]),
         l=ledger_view(frozen["ledger"]),
         stamp=submission_stamp(frozen, sha256),
-        meta_date=metadata_date(_day(frozen["submitted_on"])),
+        meta_date=metadata_date(calendar_day(frozen["submitted_on"])),
     )
 
 
 def submission_pdf(frozen: dict, sha256: str | None = None) -> bytes:
     """附件2 then 附件1 of a submission, from its frozen JSON; byte-identical for one frozen JSON."""
-    return html_to_pdf(submission_html(frozen, sha256), STYLESHEET, _day(frozen["submitted_on"]))
+    return html_to_pdf(submission_html(frozen, sha256), ATTACHMENTS_STYLESHEET, calendar_day(frozen["submitted_on"]))
 
 
 def submission_xlsx(frozen: dict, sha256: str | None = None) -> bytes:
     """Two sheets, 统计表 (附件2) and 典型案例台账 (附件1), from the frozen JSON."""
-    from documents.ledger_report import write_ledger_sheet
-
     stamp = submission_stamp(frozen, sha256)
     wb = Workbook()
     ws = wb.active
-    ws.title = "统计表"
+    ws.title = SHEET_TITLE
     write_statistics_sheet(ws, frozen["statistics"], stamp=stamp)
-    write_ledger_sheet(wb.create_sheet("典型案例台账"), frozen["ledger"], stamp=stamp)
-    return _save(wb)
+    write_ledger_sheet(wb.create_sheet(LEDGER_SHEET_TITLE), frozen["ledger"], stamp=stamp)
+    return sheets.workbook_bytes(wb)

@@ -9,23 +9,20 @@ from typing import Any
 from sqlmodel import Session
 
 from db.issue_list import issue_list_rows
+from workflow.labels import CITY_LONG_NAME, REPORT_TITLES, period_text
 
 FORMATS = {"pdf": "application/pdf",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
            "json": "application/json"}
-TITLES = {"issues": "问题清单", "statistics": "重点工业产品质量安全隐患排查治理情况统计表", "ledger": "隐患排查治理工作典型案例台账"}
+TITLES = REPORT_TITLES  # kind → title, for file names
 
 
-def period_text(start: dt.date, end: dt.date) -> str:
-    return f"{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日"
-
-
-def _issues(session: Session, unit, start: dt.date, end: dt.date, fmt: str) -> bytes:
+def _issues(session: Session, unit, start: dt.date, end: dt.date, fmt: str, today: dt.date) -> bytes:
+    """The 问题清单, dated `today` (制表日期): the business date of the caller's clock."""
     from documents.issue_list import issue_list_pdf, issue_list_xlsx
 
     rows = issue_list_rows(session, unit_id=unit.id if unit else None, date_from=start, date_to=end)
-    name = unit.name if unit else "上海市市场监督管理局（全市）"
-    today = dt.date.today()
+    name = unit.name if unit else CITY_LONG_NAME
     if fmt == "json":
         return _json({"unit": unit.code if unit else None, "from": start.isoformat(), "to": end.isoformat(),
                       "items": rows})
@@ -37,7 +34,7 @@ def _json(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def _statistics(session: Session, unit, start: dt.date, end: dt.date, fmt: str) -> bytes:
+def _statistics(session: Session, unit, start: dt.date, end: dt.date, fmt: str, today: dt.date) -> bytes:
     from db.statistics import statistics
     from documents.statistics_report import statistics_pdf, statistics_xlsx
 
@@ -47,7 +44,7 @@ def _statistics(session: Session, unit, start: dt.date, end: dt.date, fmt: str) 
     return statistics_pdf(data) if fmt == "pdf" else statistics_xlsx(data)
 
 
-def _ledger(session: Session, unit, start: dt.date, end: dt.date, fmt: str) -> bytes:
+def _ledger(session: Session, unit, start: dt.date, end: dt.date, fmt: str, today: dt.date) -> bytes:
     from db.ledger import ledger
     from documents.ledger_report import ledger_pdf, ledger_xlsx
 
@@ -60,9 +57,12 @@ def _ledger(session: Session, unit, start: dt.date, end: dt.date, fmt: str) -> b
 REPORTS = {"issues": _issues, "statistics": _statistics, "ledger": _ledger}
 
 
-def render_report(session: Session, kind: str, unit, start: dt.date, end: dt.date, fmt: str) -> bytes:
+def render_report(session: Session, kind: str, unit, start: dt.date, end: dt.date, fmt: str, *,
+                  today: dt.date) -> bytes:
+    """`today` is the business date of the caller's clock (never the machine's): the 问题清单 prints it as its
+    制表日期; 附件1 and 附件2 are dated by their period, so that one period gives the same bytes."""
     if fmt not in FORMATS:
         raise ValueError("格式应为 pdf、xlsx 或 json")
     if kind not in REPORTS:
         raise ValueError(f"没有名为 {kind} 的报表")
-    return REPORTS[kind](session, unit, start, end, fmt)
+    return REPORTS[kind](session, unit, start, end, fmt, today)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workflow.labels import LEDGER_TITLE  # noqa: F401  (defined with the other report titles)
+
 # --- 附件1 隐患排查治理工作典型案例台账 ----------------------------------------------------------------------
 
-LEDGER_TITLE = "隐患排查治理工作典型案例台账"
 LEDGER_ATTACHMENT = "附件1"
 
 

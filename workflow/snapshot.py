@@ -1,13 +1,103 @@
-"""The frozen JSON snapshot of everything a document prints. Rendering is a pure function of it."""
+"""The frozen JSON snapshot of everything a document prints. Rendering is a pure function of it.
+
+Its shape is `DocumentSnapshot` below (TypedDicts: at run time plain dicts, so the stored JSON, its canonical
+text and its hash are what they always were); documents/render.py reads nothing that is not declared here.
+Dates are ISO texts (YYYY-MM-DD); `event.input` is the event's cleaned input, as JSON.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import json
+from typing import Any, TypedDict
 
 from workflow.table import DOCUMENT_KINDS, EVENTS, ROLE_LABELS
 
 TEMPLATE_VERSION = 1
+
+
+class UnitJson(TypedDict):
+    code: str
+    name: str
+    short: str
+
+
+class PartyJson(TypedDict):
+    """当事人: the enterprise as the 范本 party block prints it."""
+
+    name: str
+    uscc: str
+    address: str | None
+    legal_rep: str | None
+    phone: str | None
+
+
+class ItemJson(TypedDict):
+    id: int
+    category: str
+    sub_product: str | None
+    problem_type: str
+    source: str
+    facts: str
+    found_on: str | None
+    state_before: str | None
+    state_after: str
+    deadline: str | None
+
+
+class EventJson(TypedDict):
+    name: str
+    label: str
+    input: dict[str, Any]
+
+
+class ActorJson(TypedDict):
+    name: str
+    role: str
+    role_label: str
+
+
+class HandlerJson(TypedDict):
+    name: str
+
+
+class CaseJson(TypedDict):
+    """The case as first filed (立案): 案由, date and the 立案审批表's number."""
+
+    offence: str | None
+    filed_on: str | None
+    number: str | None
+
+
+class RectificationJson(TypedDict):
+    """The latest 责令改正通知书: when, until when, what, its number."""
+
+    ordered_on: str | None
+    deadline: str | None
+    requirements: str | None
+    number: str | None
+
+
+class DocumentSnapshot(TypedDict):
+    template_version: int
+    kind: str
+    title: str
+    number: str
+    issued_on: str
+    agency: str
+    unit: UnitJson
+    party: PartyJson
+    item: ItemJson
+    event: EventJson
+    actor: ActorJson
+    handler: HandlerJson
+    case: CaseJson | None
+    rectification: RectificationJson | None
+
+
+def canonical_json(snapshot: DocumentSnapshot | dict[str, Any]) -> str:
+    """The canonical JSON text of a snapshot (sorted keys, no spaces, UTF-8 as is): the input of its hash."""
+    return json.dumps(snapshot, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -36,7 +126,7 @@ def build(
     handler_name: str,
     history: list[Any],
     numbers_by_document: dict[int, str],
-) -> dict[str, Any]:
+) -> DocumentSnapshot:
     """`history` holds the item's earlier events (not this one); `item` already carries the new state/deadline."""
     filed = _latest(history, "file_case", first=True)
     ordered = _latest(history, "order_rectification")

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workflow.labels import CITY_LABEL, STATISTICS_TITLE  # noqa: F401  (填表单位 of a city-wide table; the title)
+
 # --- 附件2 重点工业产品质量安全隐患排查治理情况统计表 ------------------------------------------------------------
 
-STATISTICS_TITLE = "重点工业产品质量安全隐患排查治理情况统计表"
 STATISTICS_ATTACHMENT = "附件2"
 CATEGORY_HEADER = "产品类别"
 TOTAL_LABEL = "合计"
-CITY_LABEL = "全市"  # 填表单位 of a city-wide table
 
 
 @dataclass(frozen=True)

@@ -147,7 +147,7 @@ def build_for(runtime: Runtime, actor, kind: str, params: dict[str, Any]) -> tup
         from db.models import Unit
 
         unit = session.get(Unit, unit_id) if unit_id else None
-        data = render_report(session, REPORT_KINDS[kind], unit, start, end, fmt)
+        data = render_report(session, REPORT_KINDS[kind], unit, start, end, fmt, today=runtime.clock.today())
     label = unit.label if unit else "全市"
     filename = f"{TITLES[REPORT_KINDS[kind]]}-{label}-{start.isoformat()}至{end.isoformat()}.{fmt}"
     return data, FORMATS[fmt], filename

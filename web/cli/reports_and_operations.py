@@ -49,8 +49,9 @@ def _resolve_unit(session: Session, key: str | None):
 def build_report(session: Session, kind: str, unit, start: dt.date, end: dt.date, fmt: str) -> bytes:
     """One report as bytes. Shared by the CLI and the web routes."""
     from web.reports import render_report
+    from workflow.clock import Clock
 
-    return render_report(session, kind, unit, start, end, fmt)
+    return render_report(session, kind, unit, start, end, fmt, today=Clock().today())
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -4,21 +4,18 @@ event the user may fire now, and the document PDFs. Handlers parse, call a use c
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 from urllib.parse import quote
 
 from litestar import MediaType, Request, Response, get, post
 from litestar.response import Redirect, Template
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
 from sqlalchemy import select
 
 from db import queries
 from db.models import HazardItem, Unit
 from db.supervision import flagged_item_ids, flags_for_item
 from db.uow import Catalogs
+from documents.item_export import EXPORT_CAP, items_xlsx
 from web.api.items import fire_and_render, parse_filter, pdf_response, register_and_render
 from web.pages.common import (MAX_ID, flash, page, pagination_link, query_dict, reader, record_id, runtime_of,
                               today)
@@ -29,7 +26,6 @@ from workflow.errors import Conflict, InputInvalid, NotFound
 from workflow.table import DOCUMENT_KINDS, EVENTS, ROLE_LABELS, STATE_LABELS
 
 PAGE_SIZE = 50
-EXPORT_CAP = 50_000
 EXPORT_BATCH = 1_000
 SORT_LABELS = {"newest": "最新登记在前", "oldest": "最早登记在前", "deadline": "期限最近在前", "found_on": "发现日期最近在前"}
 FILTER_LABELS = {"state": "状态", "unit": "单位", "category": "产品类别", "sub_product": "具体产品",
@@ -120,53 +116,25 @@ async def item_list(request: Request) -> Template:
     return page(request, "items.html", nav="items", status_code=422 if context["errors"] else 200, **context)
 
 
-EXPORT_COLUMNS = (("编号", 8), ("单位", 14), ("企业名称", 30), ("统一社会信用代码", 22), ("产品类别", 16),
-                  ("具体产品", 16), ("问题类型", 20), ("发现来源", 10), ("发现日期", 12), ("状态", 12),
-                  ("当前期限", 12), ("是否逾期", 9), ("剩余（负数为逾期）天数", 12), ("整治措施", 40), ("隐患事实", 60))
+def _export_rows(session, actor, f: queries.ItemFilter, day, wanted: int):
+    """Up to `wanted` items the filter finds, read page by page (keyset, EXPORT_BATCH at a time)."""
+    cursor, left = None, wanted
+    while left > 0:
+        rows, cursor = queries.list_items(session, actor, f, day, cursor=cursor, limit=min(EXPORT_BATCH, left))
+        yield from rows
+        left -= len(rows)
+        if cursor is None:
+            return
 
 
 def export_items(runtime, actor, params: dict[str, str]) -> tuple[bytes, int, bool]:
-    """The filtered list as XLSX, read page by page (keyset) up to EXPORT_CAP rows: (bytes, rows, truncated)."""
+    """The filtered list as XLSX, up to EXPORT_CAP rows: (bytes, rows, truncated)."""
     f = page_filter(params)
     day = today(runtime)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("隐患清单")
-    for index, (_, width) in enumerate(EXPORT_COLUMNS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A2"
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DCE6F1")
-    header = []
-    for title, _ in EXPORT_COLUMNS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font, cell.fill, cell.alignment = bold, fill, Alignment(horizontal="center", vertical="center")
-        header.append(cell)
-    sheet.append(header)
-    count, cursor = 0, None
     with reader(runtime) as session:
-        while count < EXPORT_CAP:
-            rows, cursor = queries.list_items(session, actor, f, day, cursor=cursor,
-                                              limit=min(EXPORT_BATCH, EXPORT_CAP - count))
-            for item, enterprise, unit in rows:
-                days = (item.deadline - day).days if item.deadline else None
-                values = [item.id, unit.label, enterprise.name, enterprise.uscc, item.category, item.sub_product or "",
-                          item.problem_type, item.source, item.found_on, STATE_LABELS[item.state], item.deadline,
-                          "是" if days is not None and days < 0 else "否", days, item.measures, item.facts]
-                cells = []
-                for value in values:
-                    cell = WriteOnlyCell(sheet, value=value)
-                    if isinstance(value, dt.date):
-                        cell.number_format = "yyyy-mm-dd"
-                    cells.append(cell)
-                sheet.append(cells)
-                count += 1
-            if cursor is None:
-                break
-    truncated = cursor is not None
-    if truncated:
-        sheet.append([f"仅导出前 {EXPORT_CAP:,} 条，请缩小筛选范围后分批导出"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), count, truncated
+        # one row past the cap tells the writer that the export is truncated
+        export = items_xlsx(_export_rows(session, actor, f, day, EXPORT_CAP + 1), day, cap=EXPORT_CAP)
+    return export.data, export.rows, export.truncated
 
 
 @get("/items/export")
