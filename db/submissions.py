@@ -13,16 +13,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from db.models import ReportSubmission
-from db.models import Campaign, Unit
+from db.models import Campaign, ReportSubmission, Unit
 from workflow.actor import Actor
-from workflow.scope import scope_unit
-from workflow.submissions import ReportingDeadline, frozen_sha256, reporting_deadlines
 from workflow.clock import business_date
 from workflow.clock import now as clock_now
 from workflow.errors import NotFound
-
-from workflow.labels import SUBMISSION_STATUS_LABELS as STATUS_LABELS  # noqa: E402  (defined with the other labels)
+from workflow.labels import SUBMISSION_STATUS_LABELS as STATUS_LABELS
+from workflow.scope import scope_unit
+from workflow.submissions import ReportingDeadline, frozen_sha256, reporting_deadlines
 
 
 def active_campaign(session: Session) -> Campaign:

@@ -18,7 +18,7 @@ from db.models import Enterprise, HazardItem, SupervisionFlag, Unit
 from db.scoping import scoped
 from db.queries import FILE_CASE, GAS, first_events, overdue_query
 from workflow.actor import Actor
-from workflow.clock import SHANGHAI
+from workflow.labels import shanghai_time
 from workflow.table import State
 
 STALE_CASE_DAYS = 90  # a case open longer than this after its first filing is listed for supervisors
@@ -54,8 +54,6 @@ def _views(session: Session, query) -> list[FlagView]:
 
 def _local(moment: dt.datetime) -> dt.datetime:
     """Stored UTC (SQLite hands it back naive) → Shanghai time: workflow.labels.shanghai_time."""
-    from workflow.labels import shanghai_time  # the import block is being rewritten: kept local until it lands
-
     return shanghai_time(moment)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
 from workflow.accounts import hash_password
+from workflow.labels import scope_label
 from demo.activities import load_demo_activities
 from db.engine import Database
 from db.models import Enterprise, HazardItem, Unit, User, utcnow
@@ -150,7 +151,7 @@ def load_demo(database: Database, seed: int = 2023, *, items_per_unit: int = 20,
             for a in accounts
         ])
         for a in accounts:
-            summary.users.append((a["username"], a["role"], a["unit"].label if a["unit"] else "全市"))
+            summary.users.append((a["username"], a["role"], scope_label(a["unit"])))
         enterprise_rows = _enterprises(rng, [u for u in units if u.enforces], catalog.categories, enterprises_per_unit)
         session.execute(insert(Enterprise), enterprise_rows)
         summary.enterprises = len(enterprise_rows)

@@ -23,6 +23,7 @@ from web.app_state import Runtime, in_thread
 from workflow.record_kinds import KINDS
 from workflow import records, special_inspections
 from workflow.errors import Forbidden, InputInvalid, NotFound
+from workflow.labels import scope_label
 from workflow.scope import scope_unit
 from workflow.submissions import submit_report
 from workflow.fields import date_params
@@ -148,7 +149,7 @@ def build_for(runtime: Runtime, actor, kind: str, params: dict[str, Any]) -> tup
 
         unit = session.get(Unit, unit_id) if unit_id else None
         data = render_report(session, REPORT_KINDS[kind], unit, start, end, fmt, today=runtime.clock.today())
-    label = unit.label if unit else "全市"
+    label = scope_label(unit)
     filename = f"{TITLES[REPORT_KINDS[kind]]}-{label}-{start.isoformat()}至{end.isoformat()}.{fmt}"
     return data, FORMATS[fmt], filename
 

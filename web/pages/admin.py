@@ -14,6 +14,7 @@ from web.pages.common import flash, page, reader, runtime_of
 from web.app_state import in_thread
 from workflow.accounts import create_user, set_active, set_password, update_unit
 from workflow.errors import Conflict, DomainError, InputInvalid, NotFound
+from workflow.labels import CITY_LABEL
 from workflow.numbering import DEFAULT_FORMAT, format_number
 from workflow.table import ROLE_LABELS
 
@@ -25,7 +26,7 @@ def _users_context(runtime) -> dict[str, Any]:
                                                            User.username)).scalars())
     labels = {u.id: u.label for u in units}
     return {"users": [{"id": u.id, "username": u.username, "full_name": u.full_name, "role": u.role,
-                       "role_label": ROLE_LABELS.get(u.role, u.role), "unit": labels.get(u.unit_id, "全市"),
+                       "role_label": ROLE_LABELS.get(u.role, u.role), "unit": labels.get(u.unit_id, CITY_LABEL),
                        "active": u.active} for u in users],
             "units": units, "roles": ROLE_LABELS}
 

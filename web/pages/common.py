@@ -10,12 +10,13 @@ from litestar.response import Template
 from sqlmodel import Session
 
 from db.models import Unit
+from workflow.labels import CITY_LABEL
 
 
 def unit_label(request: Request) -> str:
     actor = request.state.actor
     if actor is None or actor.unit_id is None:
-        return "全市"
+        return CITY_LABEL
     with Session(request.app.state.runtime.database.reader) as session:
         unit = session.get(Unit, actor.unit_id)
         return unit.label if unit else ""

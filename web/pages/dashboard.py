@@ -13,6 +13,7 @@ from db import queries
 from db.models import Campaign, HazardItem, ItemEvent, Unit
 from db.supervision import open_flags
 from web.pages.charts import bar_chart, grouped_bar_chart
+from workflow.labels import CITY_LABEL
 from web.pages.common import page, reader, runtime_of, today
 from web.pages.items import catalog_options
 from web.app_state import in_thread
@@ -80,7 +81,7 @@ def _context(runtime, actor) -> dict[str, Any]:
     unit_chart = bar_chart("各单位逾期隐患数", list(by_unit), horizontal=True, color="#b42318",
                            height=max(200, 28 * len(by_unit) + 50)) if by_unit else None
     return {
-        "scope_label": "全市" if actor.sees_all_units else None,
+        "scope_label": CITY_LABEL if actor.sees_all_units else None,
         "total": total, "open_total": open_total, "overdue_total": overdue_total, "due_soon_total": due_soon_total,
         "by_state": [{"state": s, "label": STATE_LABELS[s], "count": by_state.get(s, 0),
                       "overdue": overdue_by_state.get(s, 0)} for s in states],

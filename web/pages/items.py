@@ -21,6 +21,7 @@ from web.pages.common import (MAX_ID, flash, page, pagination_link, query_dict, 
                               today)
 from web.pages.forms import FormView, form_input
 from web.app_state import in_thread
+from workflow.labels import chinese_date
 from web.serializers import item_detail, item_summary
 from workflow.errors import Conflict, InputInvalid, NotFound
 from workflow.table import DOCUMENT_KINDS, EVENTS, ROLE_LABELS, STATE_LABELS
@@ -188,8 +189,7 @@ async def item_create(request: Request) -> Any:
 def _display(spec, value: Any) -> Any:
     if spec.kind == "date" and isinstance(value, str) and value:
         try:
-            day = dt.date.fromisoformat(value)
-            return f"{day.year}年{day.month}月{day.day}日"
+            return chinese_date(dt.date.fromisoformat(value))
         except ValueError:
             return value
     if spec.kind == "money" and value not in (None, ""):
