@@ -13,7 +13,7 @@ import pytest
 from litestar.testing import TestClient
 
 from db.engine import open_database
-from db.enterprises import ENTERPRISE_FIELDS
+from workflow.enterprise_fields import FORM_FIELDS as ENTERPRISE_FIELDS
 from tests.conftest import EVENT_INPUTS, PUDONG_USCC, World, register_input
 from tests.web.api_support import Api, make_app
 from web.app import create_app
