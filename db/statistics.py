@@ -27,7 +27,7 @@ from sqlmodel import Session
 from db.record_models import Assistance, Exposure, Interview, RiskInformation, RiskMonitoring, SamplingInspection
 from db.models import HazardItem, ItemEvent, Unit
 from db.queries import FILE_CASE, first_events
-from db.uow import Catalogs
+from db.repositories import Catalogs
 from workflow.statistics_columns import CITY_LABEL, STAT_COLUMNS, TOTAL_LABEL, StatColumn, statistics_notes
 from workflow.errors import InputInvalid, NotFound
 

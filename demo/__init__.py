@@ -20,7 +20,8 @@ from workflow.labels import scope_label
 from demo.activities import load_demo_activities
 from db.engine import Database
 from db.models import Enterprise, HazardItem, Unit, User, utcnow
-from db.uow import SqlUnitOfWork, load_catalog
+from db.repositories import load_catalog
+from db.uow import SqlUnitOfWork
 from db.models import Campaign
 from workflow import services
 from workflow.actor import Actor

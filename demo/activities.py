@@ -35,7 +35,8 @@ from db.record_models import (
 from db.engine import Database
 from db.models import Campaign, Enterprise, HazardItem, ItemEvent, Unit, User, utcnow
 from workflow.submissions import reporting_deadlines, submit_report
-from db.uow import SqlUnitOfWork, load_catalog
+from db.repositories import load_catalog
+from db.uow import SqlUnitOfWork
 from workflow.record_kinds import CREDIT_LIST_KINDS, RISK_CHANNELS
 from workflow.actor import Actor
 from workflow.clock import SHANGHAI, chinese_date

@@ -7,12 +7,14 @@ A field spec knows its API name, its Chinese label, its type and its limits. `cl
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping
 
 from workflow.errors import InputInvalid
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MAX_TEXT = 10_000  # DESIGN §7: free text up to 10,000 characters
 
 
@@ -42,10 +44,13 @@ def parse_date(value: Any) -> dt.date:
         return value
     if not isinstance(value, str):
         raise ValueError("应为日期（YYYY-MM-DD）")
+    text = value.strip()
+    if not _ISO_DATE.fullmatch(text):  # Python also reads 20231201 and 2023-W48-5; the API says YYYY-MM-DD
+        raise ValueError("日期格式应为 YYYY-MM-DD")
     try:
-        return dt.date.fromisoformat(value.strip())
+        return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError("日期格式应为 YYYY-MM-DD") from None
+        raise ValueError("日期无效（格式应为 YYYY-MM-DD）") from None
 
 
 def date_params(params: Mapping[str, Any], *names: str) -> list[dt.date | None]:

@@ -101,3 +101,35 @@ def test_special_inspection_refusals(world):
         register_special_inspection(world.uow(), world.supervisor, firm[0], at(REFERENCE))
     with pytest.raises(NotFound):
         register_special_inspection(world.uow(), world.handler, 999999, at(REFERENCE))
+
+
+def test_two_concurrent_registrations_of_one_flagged_enterprise_make_one_item(any_world):
+    """The check and the write are one transaction with the enterprise locked: the second request waits, then
+    finds the first one's item and is refused (409), on SQLite and on PostgreSQL."""
+    import threading
+    from sqlalchemy import func, select
+
+    b = Builder(any_world)
+    firm = new_enterprise(any_world, "310115", "上海两次不合格燃气器具有限公司")
+    inspect(b, any_world.handler, firm, D(2023, 7, 3), 1)
+    inspect(b, any_world.handler, firm, D(2023, 8, 20), 2)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def attempt(actor):
+        barrier.wait()
+        try:
+            register_special_inspection(any_world.uow(), actor, firm[0], at(REFERENCE))
+            outcomes.append("registered")
+        except Conflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=attempt, args=(a,)) for a in (any_world.handler, any_world.leader)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(outcomes) == ["conflict", "registered"]
+    with Session(any_world.db.reader) as s:
+        assert s.execute(select(func.count()).select_from(HazardItem)
+                         .where(HazardItem.enterprise_id == firm[0])).scalar_one() == 1

@@ -16,7 +16,7 @@ from db import record_queries
 from db.models import ReportSubmission
 from db.ledger import ledger
 from db.statistics import statistics
-from db.submissions import submit_report
+from workflow.submissions import submit_report
 from documents.ledger_report import ledger_pdf, ledger_xlsx
 from documents.statistics_report import statistics_pdf, statistics_xlsx, submission_pdf, submission_xlsx
 from tests.db.activity_builders import LATER, at, generate

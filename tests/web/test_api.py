@@ -9,7 +9,7 @@ from litestar.testing import TestClient
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from db.models import HazardItem, ItemEvent
+from db.models import ItemEvent
 from tests.conftest import PUDONG_USCC, World, event_input, register_input
 from tests.web.api_support import Api, make_app
 from workflow.clock import business_date, now

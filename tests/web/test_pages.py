@@ -547,7 +547,7 @@ def test_editing_is_for_the_enterprises_own_unit_only(app, world):
         assert response.status_code == 404
         response = post_form(client, f"/enterprises/{pudong.id}/edit", f"/enterprises/{pudong.id}",
                              {"uscc": PUDONG_USCC, "name": pudong.name, "kind": "销售", "phone": "电话"})
-        assert response.status_code == 422 and "联系电话只能包含数字" in response.text
+        assert response.status_code == 422 and "联系电话“电话”无效：只能包含数字" in response.text
         response = post_form(client, f"/enterprises/{pudong.id}/edit", f"/enterprises/{pudong.id}",
                              {"uscc": PUDONG_USCC, "name": pudong.name, "kind": "销售", "phone": "021-1"})
         assert response.status_code == 303

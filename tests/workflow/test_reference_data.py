@@ -4,7 +4,6 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import pytest
 
 
 REPO = Path(__file__).resolve().parents[2]

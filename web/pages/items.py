@@ -14,7 +14,7 @@ from sqlalchemy import select
 from db import queries
 from db.models import HazardItem, Unit
 from db.supervision import flagged_item_ids, flags_for_item
-from db.uow import Catalogs
+from db.repositories import Catalogs
 from documents.item_export import EXPORT_CAP, items_xlsx
 from web.api.items import fire_and_render, parse_filter, pdf_response, register_and_render
 from web.pages.common import (MAX_ID, flash, page, pagination_link, query_dict, reader, record_id, runtime_of,

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from db import record_queries, special_inspections as risk, submissions
 from db.models import Unit
 from db.statistics import statistics
-from db.uow import Catalogs, SqlUnitOfWork
+from db.repositories import Catalogs
+from db.uow import SqlUnitOfWork
 from web.api.reporting import RECORD_PATHS, build_for, file_response, unit_id_of
 from web.pages.common import flash, page, query_dict, reader, runtime_of, today
 from web.pages.forms import FormView, form_input
