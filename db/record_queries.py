@@ -25,7 +25,9 @@ MAX_LIMIT = 200
 
 def _json_value(value: Any) -> Any:
     if isinstance(value, dt.datetime):
-        return value.isoformat()
+        # Stored in UTC; SQLite hands it back without its zone. One record, one answer: always UTC with its offset.
+        aware = value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+        return aware.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import shutil
+import sqlite3
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
@@ -17,11 +20,12 @@ from db.setup import initialise
 from db.uow import SqlUnitOfWork
 from tests.pg import TemporaryPostgres
 from workflow.actor import Actor
-from workflow.clock import SHANGHAI
+from workflow.clock import SHANGHAI, FixedClock
 
 os.environ.setdefault("HAZARDTRACK_SECRET_KEY", "test-secret-key-not-for-production-0123456789")
 
-# A fixed "now" inside the 2023 campaign keeps dates and working days deterministic.
+# A fixed "now" inside the 2023 campaign keeps dates and working days deterministic: the web tests run on a clock
+# pinned here (never the machine's), so every deadline they compute lies inside the official holiday calendar.
 NOW = dt.datetime(2023, 7, 10, 10, 0, tzinfo=SHANGHAI)
 PUDONG_USCC = "91310115591693856A"
 YANGPU_USCC = "91310110666007217T"
@@ -60,15 +64,73 @@ def _new_pg_database(postgres: TemporaryPostgres, template: str) -> Database:
     return open_database(postgres.url(name))
 
 
-def _new_sqlite_database(tmp_path) -> Database:
-    database = open_database(f"sqlite:///{tmp_path / 'test.sqlite3'}")
-    initialise(database)
-    return database
+class MovableClock(FixedClock):
+    """The app's clock in tests: pinned (at NOW unless told otherwise), moved only when a test says so. Like the
+    real clock it answers in UTC, whatever zone the moment was given in."""
+
+    def __init__(self, moment: dt.datetime = NOW):
+        super().__init__(moment)
+        self.set(moment)
+
+    def advance(self, **delta: float) -> dt.datetime:
+        self.moment = self.moment + dt.timedelta(**delta)
+        return self.moment
+
+    def set(self, moment: dt.datetime) -> None:
+        if moment.tzinfo is None:
+            raise ValueError("the clock needs an aware datetime")
+        self.moment = moment.astimezone(dt.timezone.utc)
 
 
 @pytest.fixture
-def sqlite_db(tmp_path) -> Iterator[Database]:
-    database = _new_sqlite_database(tmp_path)
+def clock() -> MovableClock:
+    return MovableClock(NOW)
+
+
+def build_sqlite_template(path: Path) -> Path:
+    """Migrates a fresh SQLite file and loads the reference data, then leaves it complete on its own: the WAL is
+    checkpointed into the main file and truncated and every connection closed, so a plain file copy is the whole
+    database."""
+    database = open_database(f"sqlite:///{path}")
+    initialise(database)
+    database.dispose()
+    connection = sqlite3.connect(path, isolation_level=None)  # autocommit: a checkpoint cannot run in a transaction
+    try:
+        busy, _, _ = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        connection.close()
+    wal = path.with_name(path.name + "-wal")
+    if busy or (wal.exists() and wal.stat().st_size):
+        raise RuntimeError(f"the SQLite template {path} was not fully checkpointed")
+    return path
+
+
+_sqlite_template: Path | None = None
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """One migrated SQLite database with reference data per session (Alembic runs once, not once per test);
+    each test gets its own copy (tests/db/test_setup.py still migrates for real)."""
+    global _sqlite_template
+    path = build_sqlite_template(tmp_path_factory.mktemp("sqlite-template") / "template.sqlite3")
+    _sqlite_template = path
+    return path
+
+
+def _new_sqlite_database(tmp_path: Path, template: Path | None = None) -> Database:
+    """A private copy of the migrated template in `tmp_path`."""
+    template = template or _sqlite_template
+    if template is None:
+        raise RuntimeError("request the sqlite_template fixture before making SQLite databases")
+    target = Path(tmp_path) / "test.sqlite3"
+    shutil.copyfile(template, target)
+    return open_database(f"sqlite:///{target}")
+
+
+@pytest.fixture
+def sqlite_db(tmp_path, sqlite_template: Path) -> Iterator[Database]:
+    database = _new_sqlite_database(tmp_path, sqlite_template)
     yield database
     database.dispose()
 
@@ -77,7 +139,7 @@ def sqlite_db(tmp_path) -> Iterator[Database]:
 def any_db(request, tmp_path) -> Iterator[Database]:
     """The same test on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
-        database = _new_sqlite_database(tmp_path)
+        database = _new_sqlite_database(tmp_path, request.getfixturevalue("sqlite_template"))
     else:
         database = _new_pg_database(request.getfixturevalue("postgres"), request.getfixturevalue("pg_template"))
     yield database
@@ -177,3 +239,41 @@ def event_input(event: str, state: str, today: dt.date) -> dict[str, Any]:
     if event == "close_case" and state == "transferred":
         data = dict(outcome="移送已受理", decision_number="", fine_amount="0", case_value="150000")
     return data
+
+
+class CliResult:
+    """What one `hazardtrack …` run printed and returned."""
+
+    def __init__(self, returncode: int, stdout: str, stderr: str):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+    def __repr__(self) -> str:
+        return f"CliResult({self.returncode}, stdout={self.stdout!r}, stderr={self.stderr!r})"
+
+
+@pytest.fixture
+def cli(monkeypatch, capsys) -> Callable[..., CliResult]:
+    """Runs the command line in this process — `web.cli.main(argv)`, as the installed `hazardtrack` script does —
+    with `env` set (None removes a variable) and `stdin` as standard input. Seconds faster than a subprocess per
+    command; tests/db/test_setup.py keeps one real subprocess of the installed script."""
+    import io
+    import sys
+
+    from web.cli import main
+
+    def run(*args: str, stdin: str = "", env: dict[str, str | None] | None = None) -> CliResult:
+        for name, value in (env or {}).items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        capsys.readouterr()  # what ran before is not this command's output
+        try:
+            code = main(list(args))
+        except SystemExit as stop:  # argparse's usage errors
+            code = stop.code if isinstance(stop.code, int) else 1
+        out, err = capsys.readouterr()
+        return CliResult(code, out, err)
+
+    return run

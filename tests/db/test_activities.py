@@ -24,9 +24,56 @@ def create(world, kind, actor, **raw):
     return records.create_record(world.uow(), kind, actor, raw, LATER)
 
 
-def test_every_kind_has_a_table():
-    for key in KINDS:
-        assert key in STORES
+# One valid record of every kind, and one field an update changes (item-keyed kinds get the case's item_id).
+SAMPLES: dict[str, tuple[dict, tuple[str, object]]] = {
+    "risk_information": (dict(date="2023-07-05", category="燃气用品", enterprise_uscc=PUDONG_USCC, channel="投诉举报",
+                              title="网络平台反映燃气灶熄火保护失效", summary="经研判存在风险"), ("title", "改后的标题")),
+    "risk_monitoring": (dict(date="2023-07-05", category="电线电缆", batches=8, problems_found=2), ("batches", 9)),
+    "sampling_inspection": (SAMPLING, ("batches_failed", 2)),
+    "assistance": (dict(date="2023-07-05", enterprise_uscc=PUDONG_USCC, category="燃气用品", problems_solved=2,
+                        output_value_wan="12.50", notes="上门帮扶"), ("problems_solved", 3)),
+    "interview": (dict(date="2023-07-05", enterprise_uscc=PUDONG_USCC, category="燃气用品", reason="抽查不合格"),
+                  ("reason", "再次抽查不合格")),
+    "exposure": (dict(date="2023-07-05", channel="市局门户网站"), ("channel", "新闻媒体")),
+    "credit_listing": (dict(date="2023-07-05", list_kind="严重违法失信名单"), ("date", "2023-07-06")),
+    "typical_case": (dict(reported_on="2023-07-05", content="案例内容", progress="已立案"), ("progress", "已结案")),
+}
+
+
+def test_every_kind_is_created_read_updated_and_listed_for_its_unit_only(world):
+    assert set(SAMPLES) == set(KINDS), "a new record kind needs a sample here"
+    item = _case(world, Builder(world))  # a case filed on 2023-07-03, for the item-keyed kinds
+    with Session(world.db.reader) as s:
+        before = {key: record_queries.list_records(s, key, world.handler)[0] for key in KINDS}
+    assert before == {key: [] for key in KINDS}
+    for key, (sample, (field, value)) in SAMPLES.items():
+        raw = {**sample, "item_id": item} if KINDS[key].item_keyed else sample
+        made = records.create_record(world.uow(), key, world.handler, raw, LATER)
+        assert made["unit"]["code"] == "310115" and made["created_by"] == world.handler.user_id, key
+        assert made[KINDS[key].date_field] == raw[KINDS[key].date_field], key
+        with Session(world.db.reader) as s:
+            assert untimed(record_queries.get_record(s, key, world.leader, made["id"])) == untimed(made), key
+        changed = records.update_record(world.uow(), key, world.leader, made["id"], {field: value}, LATER)
+        assert changed[field] == value and changed["updated_by"] == world.leader.user_id, key
+        assert untimed(changed, field, "updated_by") == untimed(made, field, "updated_by"), key
+        with Session(world.db.reader) as s:
+            mine, _ = record_queries.list_records(s, key, world.handler)
+            theirs, _ = record_queries.list_records(s, key, world.other_handler)
+            city, _ = record_queries.list_records(s, key, world.supervisor)
+        assert [untimed(r) for r in mine] == [untimed(changed)] == [untimed(r) for r in city] and theirs == [], key
+
+
+def untimed(record: dict, *also: str) -> dict:
+    """A record without its timestamps and without the fields named in `also`."""
+    return {k: v for k, v in record.items() if k not in ("created_at", "updated_at", *also)}
+
+
+def test_a_record_reads_back_with_the_timestamps_its_create_returned(world):
+    now = LATER.astimezone(dt.timezone.utc)  # what the app's clock gives
+    made = records.create_record(world.uow(), "sampling_inspection", world.handler, SAMPLING, now)
+    with Session(world.db.reader) as s:
+        read = record_queries.get_record(s, "sampling_inspection", world.handler, made["id"])
+    assert (read["created_at"], read["updated_at"]) == (made["created_at"], made["updated_at"])
 
 
 def test_a_sampling_inspection_is_stored_with_its_enterprise_and_unit(world):

@@ -4,8 +4,10 @@ PostgreSQL started by the suite)."""
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import threading
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -26,15 +28,16 @@ EVENT_NAMES = [e.name for e in TRANSITION_EVENTS]
 
 
 class WorkflowMachine(RuleBasedStateMachine):
-    """Fires random events (allowed or not) at a handful of items; checks what must always hold."""
+    """Fires random events (allowed or not) at a handful of items; checks what must always hold.
+
+    Each example starts from its own copy of the migrated template (set by the fixture below)."""
+
+    template: Path | None = None
 
     @initialize()
     def set_up(self):
-        import tempfile
-        from pathlib import Path
-
         self.tmp = tempfile.TemporaryDirectory()
-        self.world = World(_new_sqlite_database(Path(self.tmp.name)))
+        self.world = World(_new_sqlite_database(Path(self.tmp.name), self.template))
         self.items: list[int] = []
         self.events_fired: dict[int, int] = defaultdict(int)
         self.clock = NOW
@@ -96,6 +99,11 @@ class WorkflowMachine(RuleBasedStateMachine):
                 assert d.number.endswith(f"〔{d.year}〕{d.serial}号")
             for serials in series.values():
                 assert sorted(serials) == list(range(1, len(serials) + 1))
+
+
+@pytest.fixture(autouse=True)
+def _machine_template(sqlite_template):
+    WorkflowMachine.template = sqlite_template
 
 
 TestWorkflowInvariants = WorkflowMachine.TestCase

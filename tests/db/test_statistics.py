@@ -209,15 +209,12 @@ def test_a_reversed_period_is_refused(db):
         statistics(s, unit_id=None, date_from=D(2023, 8, 1), date_to=D(2023, 7, 1))
 
 
-def test_the_demo_data_fills_every_column_and_flags_repeat_failures(tmp_path):
+def test_the_demo_data_fills_every_column_and_flags_repeat_failures(db):
     from demo import load_demo
-    from db.engine import open_database
     from db.special_inspections import special_inspection_candidates
-    from db.setup import initialise
     from tests.conftest import add_user
 
-    database = open_database(f"sqlite:///{tmp_path / 'demo.sqlite3'}")
-    initialise(database)
+    database = db
     today = D(2024, 3, 15)
     load_demo(database, today=today, items_per_unit=10, enterprises_per_unit=8)
     supervisor = add_user(database, "city.check", "supervisor", None)
@@ -227,4 +224,3 @@ def test_the_demo_data_fills_every_column_and_flags_repeat_failures(tmp_path):
         in_campaign = special_inspection_candidates(s, supervisor, reference=D(2023, 10, 31))
     assert all(v for v in campaign.total), dict(zip(KEYS, campaign.total))
     assert recent and len(in_campaign) >= 10
-    database.dispose()

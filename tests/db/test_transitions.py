@@ -15,7 +15,7 @@ from workflow import services
 from workflow.clock import business_date
 from workflow.errors import Conflict, Forbidden, InputInvalid, NotFound
 from workflow.machine import destination
-from workflow.table import EVENTS, TRANSITION_EVENTS, State
+from workflow.table import EVENTS, TRANSITION_EVENTS, Role, State
 
 TODAY = business_date(NOW)
 PATH_TO = {
@@ -114,8 +114,23 @@ def test_a_handler_may_not_fire_a_leader_event(world: World):
 
 
 def test_a_leader_may_fire_the_handler_events_of_their_own_unit(world: World):
-    item_id = item_in(world, State.found)
-    fire(world, item_id, "order_rectification", 1, actor=world.leader)
+    handler_events = [e for e in TRANSITION_EVENTS if e.role is Role.handler]
+    assert {e.name for e in handler_events} >= {"order_rectification", "verify_rectification"}
+    for event in handler_events:
+        state = event.sources[0]
+        item_id = item_in(world, state)
+        version = len(PATH_TO[state]) + 1
+        untouched = counts(world, item_id)
+        with pytest.raises(NotFound):  # another unit's leader does not even see the item
+            fire(world, item_id, event.name, version, actor=world.other_leader)
+        assert counts(world, item_id) == untouched
+        fire(world, item_id, event.name, version, actor=world.leader)
+        with Session(world.db.reader) as s:
+            item = s.get(HazardItem, item_id)
+            last = s.execute(select(ItemEvent).where(ItemEvent.item_id == item_id)
+                             .order_by(ItemEvent.seq.desc())).scalars().first()
+        assert (item.state, item.version) == (event.dest.value, version + 1), event.name
+        assert (last.event, last.actor_id, last.actor_name) == (event.name, world.leader.user_id, world.leader.name)
 
 
 def test_another_units_item_is_not_found_for_handlers_and_leaders(world: World):

@@ -14,7 +14,7 @@ import pytest
 from jinja2 import UndefinedError
 from weasyprint.text.fonts import FontConfiguration
 
-from documents import pdf as fonts, render
+from documents import pdf as fonts, render  # documents.fonts was renamed documents.pdf in 26ea961
 from documents.render import TEMPLATE_VERSION, render_html, render_pdf, snapshot_hash
 from tests.documents.pdf_probe import (
     INTENDED_FACES,

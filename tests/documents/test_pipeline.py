@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
-import sys
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -81,20 +80,9 @@ def test_a_missing_pdf_is_rendered_again_byte_identical_and_verify_agrees(world:
     assert again == first and runtime.store.exists(sha)
 
 
-CLI = "import sys; from web.cli import main; sys.exit(main())"  # web.cli is a package without __main__
-
-
-def test_documents_verify_reports_a_tampered_hash(tmp_path):
-    env = {"HAZARDTRACK_DATA_DIR": str(tmp_path)}
-    import os
-
-    full_env = {k: v for k, v in os.environ.items() if k != "HAZARDTRACK_DATABASE_URL"} | env
-
-    def cli(*args):
-        return subprocess.run([sys.executable, "-c", CLI, *args], capture_output=True, text=True, env=full_env,
-                              timeout=300)
-
-    assert cli("init").returncode == 0
+def test_documents_verify_reports_a_tampered_hash(tmp_path, cli):
+    env = {"HAZARDTRACK_DATA_DIR": str(tmp_path), "HAZARDTRACK_DATABASE_URL": None}
+    assert cli("init", env=env).returncode == 0
     from db.engine import open_database
     from tests.conftest import World as _World
 
@@ -104,13 +92,13 @@ def test_documents_verify_reports_a_tampered_hash(tmp_path):
     runtime = Runtime(database=database, settings=Settings("k" * 32, tmp_path, False), store=PdfStore(tmp_path / "pdf"),
                       dummy_hash="x")
     ensure_pdf(runtime, outcome.document_id)
-    ok = cli("documents", "verify")
+    ok = cli("documents", "verify", env=env)
     assert ok.returncode == 0 and "不一致 0 份" in ok.stdout
     with Session(database.writer) as s:
         document = s.execute(select(Document)).scalars().one()
         document.snapshot = {**document.snapshot, "number": "篡改〔2023〕99号"}  # the record no longer matches its PDF
         s.add(document)
         s.commit()
-    bad = cli("documents", "verify")
+    bad = cli("documents", "verify", env=env)
     assert bad.returncode == 1 and "不一致" in bad.stderr
     database.dispose()

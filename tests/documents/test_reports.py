@@ -75,11 +75,17 @@ def test_the_ledger_headers_are_the_notices():
 
 def test_each_counting_rule_is_written_once_and_reaches_the_footnote_and_the_readme():
     notes = "".join(statistics_notes())
-    readme = counting_rules_markdown()
     for column in STAT_COLUMNS:
         assert f"{column.header}：{column.rule}" in notes
-        assert f"| {column.header} | {column.rule_en} |" in readme
     assert "合计" in notes and "去重" in notes
+    # The README's section is the generated text, verbatim: edit workflow/statistics_columns.py and paste
+    # counting_rules_markdown() into README.md, or this fails.
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## How 附件2 is counted"):]
+    section = section[:section.index("\n## ", 1)]
+    assert counting_rules_markdown() in section
+    rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| group")]
+    assert rows == [f"| {c.group} | {c.header} | {c.rule_en} |" for c in STAT_COLUMNS]
 
 
 # --- rendered from real records ----------------------------------------------------------------------------------

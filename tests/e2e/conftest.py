@@ -2,7 +2,8 @@
 
 One server and one browser per session: the app runs under uvicorn in a background thread on a free 127.0.0.1
 port, against a temporary SQLite database set up as `hazardtrack init` + `hazardtrack demo` do (the demo accounts
-have real argon2 passwords). Each test opens its own browser context (fresh cookies) and registers its own items.
+have real argon2 passwords), on a clock pinned at tests.conftest.NOW. Each test opens its own browser context
+(fresh cookies) and registers its own items.
 """
 
 from __future__ import annotations
@@ -33,13 +34,18 @@ from sqlalchemy import select  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from demo import DEMO_PASSWORD, load_demo  # noqa: E402
-from db.engine import Database, open_database  # noqa: E402
+from db.engine import Database  # noqa: E402
 from db.models import Enterprise, HazardItem, Unit, User  # noqa: E402
-from db.setup import initialise  # noqa: E402
 from db.uow import SqlUnitOfWork  # noqa: E402
 from workflow import services  # noqa: E402
 from workflow.actor import Actor  # noqa: E402
-from workflow.clock import business_date, now  # noqa: E402
+from tests.conftest import NOW, MovableClock, _new_sqlite_database  # noqa: E402
+from workflow.clock import business_date  # noqa: E402
+
+# The server runs on a clock pinned at NOW (2023-07-10 10:00 Shanghai) and the demo data is dated around it, so
+# the screens never depend on the day the suite runs (and every deadline lies inside the holiday calendar).
+CLOCK = MovableClock(NOW)  # never moved: the server is shared by every e2e test
+TODAY = business_date(NOW)
 
 
 def pytest_collection_modifyitems(items):
@@ -69,13 +75,13 @@ class LiveServer:
         with Session(self.db.reader) as s:
             unit = s.get(Unit, actor.unit_id)
         enterprise = self.enterprise(unit.code)
-        today = business_date(now())
+        today = TODAY
         data = dict(enterprise_uscc=enterprise.uscc, category="燃气用品", sub_product="家用燃气灶",
                     problem_type="质量低劣", source="监督抽查",
                     facts="经抽样检验，该企业销售的家用燃气灶熄火保护装置不合格。",
                     found_on=(today - dt.timedelta(days=found_days_ago)).isoformat())
         data.update(overrides)
-        return services.register_item(SqlUnitOfWork(self.db), actor, data, now()).item_id
+        return services.register_item(SqlUnitOfWork(self.db), actor, data, CLOCK.now()).item_id
 
     def item(self, item_id: int) -> HazardItem:
         with Session(self.db.reader) as s:
@@ -89,18 +95,17 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+def live_server(tmp_path_factory, sqlite_template) -> Iterator[LiveServer]:
     import uvicorn
 
     from web.app import create_app
     from web.settings import Settings
 
     data_dir = tmp_path_factory.mktemp("e2e")
-    database = open_database(f"sqlite:///{data_dir / 'e2e.sqlite3'}")
-    initialise(database)
-    load_demo(database, items_per_unit=8, enterprises_per_unit=8)
+    database = _new_sqlite_database(data_dir, sqlite_template)  # a copy of what `hazardtrack init` makes
+    load_demo(database, items_per_unit=8, enterprises_per_unit=8, today=TODAY)
     settings = Settings(secret_key="e2e-secret-key-0123456789abcdef-e2e", data_dir=data_dir, secure_cookies=False)
-    app = create_app(database=database, settings=settings)
+    app = create_app(database=database, settings=settings, clock=CLOCK)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, name="e2e-uvicorn", daemon=True)

@@ -10,10 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from db.models import ItemEvent
-from tests.e2e.conftest import LiveServer, login
-from workflow.clock import business_date, now
-
-TODAY = business_date(now())
+from tests.e2e.conftest import TODAY, LiveServer, login  # TODAY: the server's pinned business date
 
 
 def open_event(page: Page, label: str) -> None:

@@ -5,20 +5,26 @@ A new route that is not in web/access.py fails here (and the guard refuses it at
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 import pytest
 from litestar.testing import TestClient
 
-from tests.conftest import World
+from tests.conftest import World, _new_sqlite_database
 from tests.web.api_support import PASSWORD, Api, make_app
 from web import access
 
 ROLES = {"handler": "pd.handler", "leader": "pd.leader", "supervisor": "city.supervisor", "admin": "city.admin"}
 
 
-@pytest.fixture
-def app(world: World, tmp_path):
-    return make_app(world, tmp_path)
+@pytest.fixture(scope="module")
+def app(sqlite_template, tmp_path_factory):
+    """One app for the module: these tests read the access table and change nothing that another test reads (a
+    refused request saves nothing), so they share the database, the app and the signed-in clients."""
+    directory = tmp_path_factory.mktemp("access")
+    database = _new_sqlite_database(directory, sqlite_template)
+    yield make_app(World(database), directory)
+    database.dispose()
 
 
 def routes(app):
@@ -50,34 +56,57 @@ def page_login(client: TestClient, username: str) -> None:
     assert response.status_code == 303, response.text
 
 
-def test_the_guard_answers_by_the_table_for_every_route_and_role(app):
+@pytest.fixture(scope="module")
+def signed_in(app) -> Iterator[dict[str, tuple[TestClient, TestClient, dict[str, str]]]]:
+    """Per role: a browser-like client signed in through the login form (with its CSRF header), and the bearer
+    header of an API token from POST /api/v1/auth/token; each made once, not once per route."""
+    clients: dict[str, tuple[TestClient, TestClient, dict[str, str]]] = {}
+    opened: list[TestClient] = []
+    for role, username in ROLES.items():
+        page_client = TestClient(app=app)
+        page_client.__enter__()
+        opened.append(page_client)
+        page_login(page_client, username)
+        api_client = TestClient(app=app)
+        api_client.__enter__()
+        opened.append(api_client)
+        bearer = {"Authorization": f"Bearer {Api(api_client).token(username)}"}
+        clients[role] = (page_client, api_client, bearer)
+    yield clients
+    for client in opened:
+        client.__exit__(None, None, None)
+
+
+def test_the_guard_answers_by_the_table_for_every_route_and_role(app, signed_in):
     checked = 0
-    for path, method, name in routes(app):
-        roles = access.roles_for(name, path)
-        if roles is access.PUBLIC or method in ("OPTIONS", "HEAD"):
-            continue
-        url = concrete(path)
-        with TestClient(app=app) as anonymous:
+    with TestClient(app=app) as anonymous:
+        for path, method, name in routes(app):
+            roles = access.roles_for(name, path)
+            if roles is access.PUBLIC or method in ("OPTIONS", "HEAD"):
+                continue
+            url = concrete(path)
+            anonymous.cookies.clear()
             response = anonymous.request(method, url, follow_redirects=False)
             if path.startswith("/api/"):
                 assert response.status_code == 401, (method, path)
             else:
                 assert response.status_code in (303, 403), (method, path)  # login redirect (or CSRF refusal)
-        for role, username in ROLES.items():
-            if role in roles:
-                continue
-            with TestClient(app=app) as client:
+            for role in ROLES:
+                if role in roles:
+                    continue
+                page_client, api_client, bearer = signed_in[role]
                 if path.startswith("/api/"):
-                    response = Api(client).client.request(
-                        method, url, headers={"Authorization": f"Bearer {Api(client).token(username)}"}, json={})
+                    response = api_client.request(method, url, headers=bearer, json={})
                 else:
-                    page_login(client, username)
-                    token = client.cookies.get("csrftoken")
-                    response = client.request(method, url, follow_redirects=False,
-                                              headers={"x-csrftoken": token or ""})
+                    token = page_client.cookies.get("csrftoken") or ""
+                    response = page_client.request(method, url, follow_redirects=False, headers={"x-csrftoken": token})
                 assert response.status_code == 403, (method, path, role, response.status_code)
                 checked += 1
     assert checked > 10
+    # The clients are still signed in as their roles: every refusal above was the guard's, not a lost session.
+    for role, (page_client, api_client, bearer) in signed_in.items():
+        assert page_client.get("/", follow_redirects=False).status_code == 200, role
+        assert api_client.get("/api/v1/items", headers=bearer).status_code == 200, role
 
 
 def test_a_post_form_without_a_csrf_token_is_refused(app):

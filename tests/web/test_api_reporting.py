@@ -9,16 +9,16 @@ import openpyxl
 import pytest
 from litestar.testing import TestClient
 
-from tests.conftest import PUDONG_USCC, World, register_input
+from tests.conftest import NOW, PUDONG_USCC, MovableClock, World, register_input
 from tests.web.api_support import Api, make_app
-from workflow.clock import business_date, now
+from workflow.clock import SHANGHAI, business_date
 
-TODAY = business_date(now())
+TODAY = business_date(NOW)  # the app's clock is pinned at NOW
 
 
 @pytest.fixture
-def api(world: World, tmp_path):
-    with TestClient(app=make_app(world, tmp_path)) as client:
+def api(world: World, tmp_path, clock: MovableClock):
+    with TestClient(app=make_app(world, tmp_path, clock)) as client:
         yield Api(client)
 
 
@@ -78,19 +78,28 @@ def test_statistics_json_counts_the_records_and_files_are_real(api: Api):
     assert api.get("/api/v1/reports/nonsense", "pd.handler").status_code == 404
 
 
-def test_a_leader_submits_and_the_supervisor_sees_the_status(api: Api):
-    key = "monthly-2023-07-31"
+def test_a_leader_submits_and_the_supervisor_sees_the_status_on_the_apps_clock(api: Api, clock: MovableClock):
+    key = "monthly-2023-07-31"  # due on 2023-07-31; the clock says 2023-07-10
+
+    def july(unit_code: str) -> dict:
+        status = api.get("/api/v1/reporting-status", "city.supervisor").json()["deadlines"]
+        entry = next(d for d in status if d["key"] == key)
+        return next(u for u in entry["units"] if u["unit_code"] == unit_code)
+
+    assert july("310115")["status"] == "pending" and july("310110")["status"] == "pending"
     assert api.post("/api/v1/submissions", "pd.handler", json={"deadline_key": key}).status_code == 403
     made = api.post("/api/v1/submissions", "pd.leader", json={"deadline_key": key})
     assert made.status_code == 201, made.text
     submission = made.json()
-    assert submission["number"] == "沪市监浦报统〔%d〕1号" % TODAY.year
+    assert submission["number"] == "沪市监浦报统〔2023〕1号"
     assert api.get(f"/api/v1/submissions/{submission['id']}/pdf", "pd.handler").content.startswith(b"%PDF")
     assert api.get(f"/api/v1/submissions/{submission['id']}", "yp.leader").status_code == 404
-    status = api.get("/api/v1/reporting-status", "city.supervisor").json()["deadlines"]
-    july = next(d for d in status if d["key"] == key)
-    pudong = next(u for u in july["units"] if u["unit_code"] == "310115")
-    assert pudong["status"] == "late" and pudong["number"] == submission["number"]
+    pudong = july("310115")
+    assert pudong["status"] == "submitted" and pudong["number"] == submission["number"]
+    clock.set(dt.datetime(2023, 8, 2, 9, 0, tzinfo=SHANGHAI))  # past the deadline
+    assert july("310115")["status"] == "submitted" and july("310110")["status"] == "missing"
+    assert api.post("/api/v1/submissions", "yp.leader", json={"deadline_key": key}).status_code == 201
+    assert july("310110")["status"] == "late"
     assert api.get("/api/v1/reporting-status", "pd.leader").status_code == 403
     assert api.post("/api/v1/submissions", "pd.leader", json={"deadline_key": "monthly-1999-01-31"}).status_code == 422
 

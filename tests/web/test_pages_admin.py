@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -31,6 +32,7 @@ def test_an_admin_creates_a_handler_who_can_then_sign_in(app, world: World):
     assert made.status_code == 303
     created = user(world, "pd.new")
     assert created.role == "handler" and created.password_hash.startswith("$argon2")
+    assert not PasswordHasher().check_needs_rehash(created.password_hash)  # argon2's production parameters
     refused = admin.post("/admin/users", data=form(admin, username="pd.bad", role="handler", unit="",
                                                    password="long-enough-1"))
     assert refused.status_code == 422 and "必须指定所属单位" in refused.text and user(world, "pd.bad") is None

@@ -10,16 +10,17 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from db.models import Enterprise
-from tests.conftest import NOW, PUDONG_USCC, YANGPU_USCC, World
+from tests.conftest import NOW, PUDONG_USCC, YANGPU_USCC, MovableClock, World
 from tests.web.api_support import make_app
 from tests.web.test_pages import fire, login, post_form, register
 
 
-def test_every_read_page_works_on_both_databases(any_world: World, tmp_path):
-    app = make_app(any_world, tmp_path)
+def test_every_read_page_works_on_both_databases(any_world: World, tmp_path, clock: MovableClock):
+    app = make_app(any_world, tmp_path, clock)
     item = register(any_world)
     fire(any_world, any_world.leader, item, "file_case",
          {"offence": "案由", "reasons": "理由", "legal_provisions": "依据"}, NOW)
+    clock.advance(days=100)  # the case has been open for more than 90 days: the supervision view lists it
     register(any_world, actor=any_world.other_handler, enterprise_uscc=YANGPU_USCC, category="电动自行车",
              sub_product=None)
     with Session(any_world.db.reader) as s:

@@ -10,17 +10,17 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from db.record_models import SamplingInspection
-from tests.conftest import PUDONG_USCC, World
+from tests.conftest import NOW, PUDONG_USCC, MovableClock, World
 from tests.web.api_support import make_app
 from tests.web.test_access import page_login
-from workflow.clock import business_date, now
+from workflow.clock import business_date
 
-TODAY = business_date(now())
+TODAY = business_date(NOW)  # the app's clock is pinned at NOW
 
 
 @pytest.fixture
-def app(world: World, tmp_path):
-    return make_app(world, tmp_path)
+def app(world: World, tmp_path, clock: MovableClock):
+    return make_app(world, tmp_path, clock)
 
 
 def signed_in(app, username: str) -> TestClient:
@@ -50,6 +50,7 @@ def test_a_handler_records_a_sampling_inspection_through_the_form(app, world: Wo
     client = signed_in(app, "pd.handler")
     new = client.get("/records/sampling-inspections/new")
     assert new.status_code == 200 and "新增监督抽查记录" in new.text and "_csrf_token" in new.text
+    assert 'name="date" type="date" value="2023-07-10"' in new.text  # prefilled with the app clock's date
     saved = client.post("/records/sampling-inspections", data=inspection_form(client), follow_redirects=False)
     assert saved.status_code == 303 and inspections(world) == 1
     listing = client.get("/records/sampling-inspections")
@@ -87,6 +88,10 @@ def test_a_leader_submits_a_month_and_the_supervisor_sees_it(app):
     supervisor = signed_in(app, "city.supervisor")
     overview = supervisor.get("/submissions")
     assert "各单位报送情况" in overview.text and "浦东新区局" in overview.text
+    # On the app's clock (2023-07-10) Pudong is on time and July is not yet due for the others.
+    html = overview.text
+    assert '<span class="tag status-submitted">按时报送</span> 浦东新区局' in html
+    assert '<span class="tag status-pending">未到期</span> 杨浦区局' in html and "status-late" not in html
 
 
 def test_special_inspection_one_click_registration(app, world: World):
@@ -109,7 +114,7 @@ def test_special_inspection_one_click_registration(app, world: World):
 
 
 def test_a_filed_case_links_to_its_side_records_prefilled(app, world: World):
-    from tests.conftest import NOW, event_input, register_input
+    from tests.conftest import event_input, register_input
     from workflow import services
 
     outcome = services.register_item(world.uow(), world.handler, register_input(), NOW)

@@ -226,7 +226,8 @@ async def api_submission_file(request: Request, submission_id: int, fmt: str) ->
 async def api_reporting_status(request: Request) -> schemas.ReportingStatus:
     def run(runtime: Runtime):
         with Session(runtime.database.reader) as session:
-            return {"deadlines": [d.to_json() for d in submissions.submission_status(session)]}
+            statuses = submissions.submission_status(session, today=runtime.clock.today())
+            return {"deadlines": [d.to_json() for d in statuses]}
 
     return await in_thread(run, request.app.state.runtime)
 

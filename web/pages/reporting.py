@@ -200,7 +200,7 @@ def _submissions_context(runtime, actor) -> dict[str, Any]:
         campaign = submissions.active_campaign(session)
         deadlines = submissions.reporting_deadlines(campaign)
         mine = submissions.list_submissions(session, actor) if not actor.sees_all_units else []
-        status = [d.to_json() for d in submissions.submission_status(session, campaign)]
+        status = [d.to_json() for d in submissions.submission_status(session, campaign, today=today(runtime))]
     if not actor.sees_all_units:
         for entry in status:
             entry["units"] = [u for u in entry["units"] if u["unit_id"] == actor.unit_id]
