@@ -265,3 +265,39 @@ def test_a_leader_submits_a_numbered_frozen_report_of_the_deadlines_period(uow):
                                          date_to=dt.date(2023, 6, 30))]
     [row] = uow.all("submissions")
     assert row.sha256 == submissions.frozen_sha256(row.frozen)
+
+
+# --- audit records --------------------------------------------------------------------------------------------
+
+
+def audit_events(caplog) -> list[dict]:
+    return [r.audit for r in caplog.records if r.name == "hazardtrack.audit"]
+
+
+def test_the_writes_an_auditor_asks_about_leave_an_audit_record(uow, caplog):
+    caplog.set_level("INFO", logger="hazardtrack.audit")
+    header = "统一社会信用代码,企业名称,住所,法定代表人,联系电话,所属单位,企业类型\n"
+    enterprises.import_enterprises(uow, "a.csv", (header + f"{NEW_USCC},上海甲公司,,,,310115,生产\n").encode(), NOW,
+                                   actor=HANDLER)
+    submissions.submit_report(uow, LEADER, "monthly-2023-07-31", NOW.replace(day=31))
+    flag = flags.flag_unit(uow, SUPERVISOR, 1, "请按时报送", NOW)
+    flags.close_flag(uow, SUPERVISOR, flag.id, NOW)
+    user = accounts.create_user(uow, username="new.leader", password="long-enough-1", role="leader", unit="310115",
+                                full_name="新负责人", now=NOW, acting_user_id=ADMIN.user_id)
+    accounts.set_password(uow, user.id, "another-long-1", acting_user_id=ADMIN.user_id)
+    accounts.set_active(uow, user.id, False, acting_user_id=ADMIN.user_id)
+    events = audit_events(caplog)
+    assert [e["event"] for e in events] == ["enterprises_imported", "report_submitted", "flag_opened", "flag_closed",
+                                            "user_created", "password_reset", "user_disabled"]
+    assert events[0]["count"] == 1 and events[4]["by"] == ADMIN.user_id
+    assert all("another-long-1" not in str(e) and "long-enough-1" not in str(e) for e in events)
+
+
+def test_a_refused_write_leaves_no_audit_record(uow, caplog):
+    caplog.set_level("INFO", logger="hazardtrack.audit")
+    with pytest.raises(Forbidden):
+        flags.flag_unit(uow, HANDLER, 1, "请按时报送", NOW)
+    with pytest.raises(Conflict):
+        accounts.create_user(uow, username="pd.handler", password="long-enough-1", role="handler", unit="310115",
+                             full_name=None, now=NOW)
+    assert audit_events(caplog) == []

@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from db.models import Enterprise, Unit
+from db.scoping import scoped
 from db.uow import SqlUnitOfWork
 from web.api import schemas
 from web.api.items import parse_limit
@@ -37,8 +38,8 @@ def search_enterprises(session: Session, actor, *, q: str | None, unit: str | No
         query = query.where(or_(Enterprise.name.contains(needle), Enterprise.uscc.startswith(needle.upper())))
     if unit:
         query = query.where(or_(Unit.code == unit, Unit.name == unit))
-    if own_unit_only and not actor.sees_all_units:
-        query = query.where(Enterprise.unit_id == actor.unit_id)
+    if own_unit_only:
+        query = scoped(query, Enterprise.unit_id, actor)
     if after:
         query = query.where(Enterprise.id > after)
     rows = session.execute(query.order_by(Enterprise.id).limit(limit + 1)).all()

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from db import queries
 from db.models import Campaign, HazardItem, ItemEvent, Unit
+from db.scoping import scoped
 from db.supervision import open_flags
 from web.pages.charts import bar_chart, grouped_bar_chart
 from workflow.labels import CITY_LABEL
@@ -53,8 +54,7 @@ def _context(runtime, actor) -> dict[str, Any]:
         overdue = session.execute(queries.overdue_query(actor, day).limit(LIST_ROWS)).all()
         recent_query = (select(ItemEvent, HazardItem.category, HazardItem.unit_id)
                         .join(HazardItem, HazardItem.id == ItemEvent.item_id))
-        if not actor.sees_all_units:
-            recent_query = recent_query.where(HazardItem.unit_id == (actor.unit_id if actor.unit_id else -1))
+        recent_query = scoped(recent_query, HazardItem.unit_id, actor)
         recent = session.execute(recent_query.order_by(ItemEvent.at.desc(), ItemEvent.id.desc()).limit(8)) \
             .all()
         flags = open_flags(session, actor)

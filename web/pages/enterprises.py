@@ -78,8 +78,7 @@ def _list_context(runtime, actor, params: dict[str, str]) -> dict[str, Any]:
         if rows:
             query = select(HazardItem.enterprise_id, func.count()).where(
                 HazardItem.enterprise_id.in_([e.id for e, _ in rows]))
-            if not actor.sees_all_units:
-                query = query.where(HazardItem.unit_id == actor.unit_id)
+            query = scoped(query, HazardItem.unit_id, actor)
             counts = dict(session.execute(query.group_by(HazardItem.enterprise_id)).all())
         units = unit_options(session) if actor.sees_all_units else []
     return {"rows": [{"e": e, "unit": u, "items": counts.get(e.id, 0)} for e, u in rows], "next_cursor": next_cursor,
