@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any, Mapping
 
 from workflow.actor import Actor
+from workflow.clock import business_date
 from workflow.errors import Conflict, Forbidden, InputInvalid, NotFound
 from workflow.fields import to_jsonable
 from workflow.ports import ActivityRecord, ItemRecord, UnitOfWork
@@ -31,7 +32,7 @@ def create_record(uow: UnitOfWork, kind_key: str, actor: Actor, raw: Mapping[str
         item = _visible_item(uow, actor, raw.get("item_id")) if kind.item_keyed else None
         require_unit_writer(actor, item.unit_id if item is not None else None)
         cleaned = clean_record(kind, raw)
-        values = _resolve(uow, kind, actor, cleaned, _business_date(now), item)
+        values = _resolve(uow, kind, actor, cleaned, business_date(now), item)
         campaign_id = item.campaign_id if item is not None else uow.campaigns.of_date(cleaned[kind.date_field]).id
         record = uow.records.add(kind.key, **values, campaign_id=campaign_id, unit_id=actor.unit_id,
                                  created_by=actor.user_id, created_at=now, updated_at=now)
@@ -57,7 +58,7 @@ def update_record(uow: UnitOfWork, kind_key: str, actor: Actor, record_id: int, 
             if cleaned["item_id"] != record.item_id:  # type: ignore[attr-defined]
                 raise InputInvalid({"item_id": "不能更改所属隐患，请删除后重新登记"})
             item = uow.items.get(record.item_id)  # type: ignore[attr-defined]
-        values = _resolve(uow, kind, actor, cleaned, _business_date(now), item, except_id=record.id)
+        values = _resolve(uow, kind, actor, cleaned, business_date(now), item, except_id=record.id)
         for name, value in values.items():
             setattr(record, name, value)
         if not kind.item_keyed:
@@ -67,12 +68,6 @@ def update_record(uow: UnitOfWork, kind_key: str, actor: Actor, record_id: int, 
         result = uow.records.public(kind.key, record)
         uow.commit()
         return result
-
-
-def _business_date(now: dt.datetime) -> dt.date:
-    from workflow.clock import business_date
-
-    return business_date(now)
 
 
 def _visible_item(uow: UnitOfWork, actor: Actor, raw_item_id: Any) -> ItemRecord | None:
