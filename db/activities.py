@@ -235,6 +235,8 @@ def update_record(target: Any, kind_key: str, actor: Actor, record_id: int, raw:
         values = _resolve(session, kind, actor, cleaned, today, item, exclude_id=row.id)
         for name, value in values.items():
             setattr(row, name, value)
+        if item is None:  # a dated record moved to another date belongs to that date's campaign
+            row.campaign_id = campaign_of_date(session, cleaned[kind.date_field]).id
         row.updated_by = actor.user_id
         row.updated_at = now
         session.add(row)

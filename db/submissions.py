@@ -9,6 +9,9 @@ Deadlines come from the campaign's `reporting_deadlines` (data): each month's en
 11-15 (全年工作总结和统计表). A deadline whose data period the notice does not state (the phase summary) covers
 the campaign's start to the end of the month before it is due (2023-06-01 … 2023-07-31 for 08-15).
 A unit may submit a deadline again (a correction); the first submission decides on time or late.
+
+Each campaign has its own deadlines: a deadline key (monthly-2023-06-30) names the campaign's deadline, and a
+submission freezes that campaign's tables (its records, catalog and columns).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from db.activities import scope_unit
+from db.campaigns import campaign_of_date
 from db.models import ReportSubmission
 from db.ledger import ledger
 from db.models import Campaign, Unit
@@ -78,17 +82,22 @@ def reporting_deadlines(campaign: Campaign) -> list[ReportingDeadline]:
     return sorted(deadlines, key=lambda d: d.due_on)
 
 
-def active_campaign(session: Session) -> Campaign:
-    campaign = session.execute(
-        select(Campaign).where(Campaign.active).order_by(Campaign.starts_on.desc())).scalars().first()
-    if campaign is None:
-        raise NotFound("尚未载入专项行动目录，请先运行 hazardtrack init")
-    return campaign
+def find_deadline(session: Session, deadline_key: str,
+                  today: dt.date) -> tuple[Campaign, ReportingDeadline] | tuple[None, None]:
+    """The campaign and deadline a key names: today's campaign first, then the others, latest first."""
+    current = campaign_of_date(session, today)
+    others = session.execute(select(Campaign).where(Campaign.id != current.id)
+                             .order_by(Campaign.starts_on.desc(), Campaign.id.desc())).scalars()
+    for campaign in (current, *others):
+        deadline = next((d for d in reporting_deadlines(campaign) if d.key == deadline_key), None)
+        if deadline is not None:
+            return campaign, deadline
+    return None, None
 
 
-def _campaign(session: Session, campaign: Campaign | int | None) -> Campaign:
+def _campaign(session: Session, campaign: Campaign | int | None, today: dt.date) -> Campaign:
     if campaign is None:
-        return active_campaign(session)
+        return campaign_of_date(session, today)
     if isinstance(campaign, Campaign):
         return campaign
     found = session.get(Campaign, campaign)
@@ -128,17 +137,18 @@ def submit_report(uow: Any, actor: Actor, deadline_key: str, now: dt.datetime) -
     today = business_date(now)
     with uow:
         session: Session = uow.session
-        campaign = active_campaign(session)
-        deadline = next((d for d in reporting_deadlines(campaign) if d.key == deadline_key), None)
-        if deadline is None:
+        campaign, deadline = find_deadline(session, deadline_key, today)
+        if campaign is None or deadline is None:
             raise InputInvalid({"deadline_key": "没有这个报送节点"})
         if today < deadline.covers_from:
             raise InputInvalid({"deadline_key": f"数据周期自 {deadline.covers_from.isoformat()} 开始，尚不能报送"})
         unit = session.get(Unit, actor.unit_id)
         if unit is None or not unit.enforces:
             raise Conflict("本单位不承担专项行动的报送任务")
-        table = statistics(session, unit_id=unit.id, date_from=deadline.covers_from, date_to=deadline.covers_to)
-        cases = ledger(session, unit_id=unit.id, date_from=deadline.covers_from, date_to=deadline.covers_to)
+        table = statistics(session, unit_id=unit.id, date_from=deadline.covers_from, date_to=deadline.covers_to,
+                           campaign=campaign)
+        cases = ledger(session, unit_id=unit.id, date_from=deadline.covers_from, date_to=deadline.covers_to,
+                       campaign=campaign)
         year = today.year
         serial = Numbers(session).next(unit.id, KIND_KEY, year)
         number = format_number(unit.number_format, short=unit.short_name, kind=KIND_CODE, year=year, n=serial)
@@ -231,9 +241,10 @@ def submission_status(session: Session, campaign: Campaign | int | None = None, 
                       today: dt.date | None = None) -> list[DeadlineStatus]:
     """Every deadline of the campaign × every enforcing unit: submitted (on time) / late / missing (past due,
     nothing submitted) / pending (not yet due, nothing submitted). The first submission decides on time or late.
-    `today` defaults to the business date now. For supervisors (the caller checks the role)."""
-    campaign = _campaign(session, campaign)
+    `today` defaults to the business date now; `campaign` to today's. For supervisors (the caller checks the
+    role)."""
     today = today or business_date(clock_now())
+    campaign = _campaign(session, campaign, today)
     units = list(session.execute(select(Unit).where(Unit.enforces).order_by(Unit.position)).scalars())
     first: dict[tuple[int, str], ReportSubmission] = {}
     for row in session.execute(

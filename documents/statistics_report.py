@@ -2,8 +2,8 @@
 and a report submission (附件2 + 附件1) re-rendered from its frozen JSON.
 
 Every function takes the JSON of db.statistics.StatisticsTable.to_json() (live or frozen), so a submission
-renders exactly what was submitted. Headers, groups and counting rules come from workflow.statistics_columns
-(STAT_COLUMNS); the notice's line breaks of each header are used where the header text is unchanged.
+renders exactly what was submitted. Columns, groups and header lines come with the data (its campaign's layout);
+JSON frozen before layouts were data prints with the 2023 notice's line breaks (workflow.statistics_columns).
 
 Fonts: the shared WeasyPrint set-up of documents/fonts.py (one module-level FontConfiguration, FONT_CONFIG,
 used through html_to_pdf); the stylesheet statistics.css is static.
@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from documents.pdf import TEMPLATES_DIR, html_to_pdf, metadata_date
-from workflow.statistics_columns import CATEGORY_HEADER, STAT_COLUMNS, STATISTICS_ATTACHMENT, STATISTICS_TITLE, TOTAL_LABEL, statistics_notes
+from workflow.statistics_columns import CATEGORY_HEADER, COUNTING_RULES, STAT_COLUMNS, STATISTICS_ATTACHMENT, STATISTICS_TITLE, TOTAL_LABEL, statistics_notes
 from workflow.clock import chinese_date
 
 STYLESHEET = "statistics.css"
@@ -61,12 +61,17 @@ class _Column:
 
 
 def _columns(data: dict) -> list[_Column]:
-    """The data's columns, with the notice's header line breaks where the header is the current one."""
+    """The data's columns with their header lines: as the data gives them (its campaign's layout), else — JSON
+    frozen before layouts were data — the 2023 notice's where the header is unchanged, else one line."""
     columns = []
     for c in data["columns"]:
         known = _BY_KEY.get(c.get("key", ""))
-        lines = known.lines if known is not None and known.header == c["header"] else (c["header"],)
-        money = known.money if known is not None else False
+        if c.get("lines"):
+            lines = tuple(c["lines"])
+        else:
+            lines = known.lines if known is not None and known.header == c["header"] else (c["header"],)
+        counting = COUNTING_RULES.get(c.get("key", ""))
+        money = counting.money if counting is not None else False
         width = "wide" if len(max(lines, key=len)) > 4 else "fig"
         columns.append(_Column(c.get("key", ""), c["group"], c["header"], lines, money, width))
     return columns

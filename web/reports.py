@@ -20,10 +20,11 @@ def period_text(start: dt.date, end: dt.date) -> str:
     return f"{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日"
 
 
-def _issues(session: Session, unit, start: dt.date, end: dt.date, fmt: str) -> bytes:
+def _issues(session: Session, unit, start: dt.date, end: dt.date, fmt: str, campaign) -> bytes:
     from documents.issue_list import issue_list_pdf, issue_list_xlsx
 
-    rows = issue_list_rows(session, unit_id=unit.id if unit else None, date_from=start, date_to=end)
+    rows = issue_list_rows(session, unit_id=unit.id if unit else None, date_from=start, date_to=end,
+                           campaign=campaign)
     name = unit.name if unit else "上海市市场监督管理局（全市）"
     today = dt.date.today()
     if fmt == "json":
@@ -37,21 +38,23 @@ def _json(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def _statistics(session: Session, unit, start: dt.date, end: dt.date, fmt: str) -> bytes:
+def _statistics(session: Session, unit, start: dt.date, end: dt.date, fmt: str, campaign) -> bytes:
     from db.statistics import statistics
     from documents.statistics_report import statistics_pdf, statistics_xlsx
 
-    data = statistics(session, unit_id=unit.id if unit else None, date_from=start, date_to=end).to_json()
+    data = statistics(session, unit_id=unit.id if unit else None, date_from=start, date_to=end,
+                      campaign=campaign).to_json()
     if fmt == "json":
         return _json(data)
     return statistics_pdf(data) if fmt == "pdf" else statistics_xlsx(data)
 
 
-def _ledger(session: Session, unit, start: dt.date, end: dt.date, fmt: str) -> bytes:
+def _ledger(session: Session, unit, start: dt.date, end: dt.date, fmt: str, campaign) -> bytes:
     from db.ledger import ledger
     from documents.ledger_report import ledger_pdf, ledger_xlsx
 
-    data = ledger(session, unit_id=unit.id if unit else None, date_from=start, date_to=end).to_json()
+    data = ledger(session, unit_id=unit.id if unit else None, date_from=start, date_to=end,
+                  campaign=campaign).to_json()
     if fmt == "json":
         return _json(data)
     return ledger_pdf(data) if fmt == "pdf" else ledger_xlsx(data)
@@ -60,9 +63,11 @@ def _ledger(session: Session, unit, start: dt.date, end: dt.date, fmt: str) -> b
 REPORTS = {"issues": _issues, "statistics": _statistics, "ledger": _ledger}
 
 
-def render_report(session: Session, kind: str, unit, start: dt.date, end: dt.date, fmt: str) -> bytes:
+def render_report(session: Session, kind: str, unit, start: dt.date, end: dt.date, fmt: str, *,
+                  campaign=None) -> bytes:
+    """`campaign` (a db.models.Campaign): whose records, catalog and columns; None: the campaign of `start`."""
     if fmt not in FORMATS:
         raise ValueError("格式应为 pdf、xlsx 或 json")
     if kind not in REPORTS:
         raise ValueError(f"没有名为 {kind} 的报表")
-    return REPORTS[kind](session, unit, start, end, fmt)
+    return REPORTS[kind](session, unit, start, end, fmt, campaign)

@@ -54,7 +54,8 @@ class NumberSeries(Protocol):
 
 
 class OverdueQuery(Protocol):
-    """The read side's overdue list: items past their deadline on `today`, most overdue first, keyset-paged."""
+    """The read side's overdue list: items past their deadline on `today`, the campaign's priority category first,
+    then most overdue, keyset-paged."""
 
     def overdue(self, actor: Any, today: dt.date, *, unit: str | None, cursor: str | None,
                 limit: int) -> tuple[list[Any], str | None]: ...

@@ -11,8 +11,8 @@ from sqlmodel import Session
 from db import activities
 from db.models import ReportSubmission
 from db.statistics import statistics
+from db.campaigns import campaign_of_date
 from db.submissions import (
-    active_campaign,
     frozen_sha256,
     get_submission,
     list_submissions,
@@ -43,7 +43,7 @@ def seed_july(world):
 
 def test_the_campaigns_deadlines_are_the_month_ends_and_the_two_summaries(db):
     with Session(db.reader) as s:
-        deadlines = reporting_deadlines(active_campaign(s))
+        deadlines = reporting_deadlines(campaign_of_date(s, D(2023, 7, 10)))
     assert [d.due_on for d in deadlines] == [D(2023, 6, 30), D(2023, 7, 31), D(2023, 8, 15), D(2023, 8, 31),
                                              D(2023, 9, 30), D(2023, 10, 31), D(2023, 11, 15)]
     phase = deadlines[2]
@@ -118,7 +118,7 @@ def test_the_overview_marks_each_deadline_and_unit_submitted_late_missing_or_pen
     submit_report(any_world.uow(), any_world.other_leader, JULY, at(D(2023, 8, 1), 9))  # a day late
     submit_report(any_world.uow(), any_world.other_leader, JULY, at(D(2023, 8, 2), 9))  # a correction
     with Session(any_world.db.reader) as s:
-        overview = submission_status(s, active_campaign(s), today=D(2023, 8, 5))
+        overview = submission_status(s, campaign_of_date(s, D(2023, 8, 5)), today=D(2023, 8, 5))
     by_key = {d.deadline.key: d for d in overview}
     assert len(overview) == 7
     july = {u.unit_code: u for u in by_key[JULY].units}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from litestar import MediaType, Request, Response, get, post
@@ -27,15 +26,11 @@ from workflow.errors import Forbidden, InputInvalid, NotFound
 PAGE_SIZE = 50
 SEARCH_LIMIT = 12
 MAX_UPLOAD = 20 * 1024 * 1024  # DESIGN §7: an uploaded file up to 20 MB
-try:  # activity records (db/activities.py) and the two-failures rule (db/risk.py); without them: items only
+try:  # activity records (db/activities.py) and the two-failures rule; without them: items only
     from db.record_models import SamplingInspection
-    from db.special_inspections import MIN_FAILURES, window_start
+    from db.special_inspections import special_inspection_rule
 except ImportError:  # pragma: no cover - depends on the deployment's schema
     SamplingInspection = None  # type: ignore[assignment]
-    MIN_FAILURES = 2
-
-    def window_start(reference: dt.date) -> dt.date:
-        return reference - dt.timedelta(days=730)
 
 
 def _clip(value: str | None, limit: int = 100) -> str:
@@ -120,19 +115,20 @@ def _detail_context(runtime, actor, enterprise_id: int) -> dict[str, Any]:
         query = queries.item_query(actor, queries.ItemFilter(), day).where(
             HazardItem.enterprise_id == enterprise.id).order_by(HazardItem.id.desc()).limit(200)
         items = [item_summary(i, e, u, day) for i, e, u in session.execute(query).all()]
-        sampling, sampling_available, failures = [], _has_sampling(session), 0
+        sampling, sampling_available, failures, special, rule = [], _has_sampling(session), 0, False, None
         if sampling_available:
             s = SamplingInspection
             rows = select(s, Unit.label).join(Unit, Unit.id == s.unit_id).where(s.enterprise_id == enterprise.id)
             if not actor.sees_all_units:
                 rows = rows.where(s.unit_id == actor.unit_id)
             sampling = session.execute(rows.order_by(s.date.desc(), s.id.desc()).limit(200)).all()
-            since = window_start(day)  # the same two-year window as the 专门现场检查 list
+            rule = special_inspection_rule(session, day)  # the same window as the 专门现场检查 list
             failures = session.execute(select(func.count()).select_from(s).where(
-                s.enterprise_id == enterprise.id, s.batches_failed > 0, s.date >= since)).scalar_one()
+                s.enterprise_id == enterprise.id, s.batches_failed > 0, s.date >= rule.window_start(day))).scalar_one()
+            special = failures >= rule.min_failures
     return {"e": enterprise, "unit": unit, "items": items, "sampling": sampling,
             "sampling_available": sampling_available, "failures": failures,
-            "special_inspection": failures >= MIN_FAILURES,
+            "special_inspection": special, "special_rule": rule,
             "may_edit": actor.unit_id is not None and actor.unit_id == enterprise.unit_id,
             "may_register": actor.may_register}
 
