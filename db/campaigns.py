@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from db.models import Campaign
-from workflow.campaigns import CampaignPeriod, campaign_for
+from workflow.campaigns import CampaignPeriod, CampaignRules, campaign_for
 from workflow.errors import NotFound
 
 NO_CAMPAIGN = "尚未载入专项行动目录，请先运行 hazardtrack init"
@@ -43,3 +43,25 @@ def report_campaign(session: Session, *, key: str | None, date_from: dt.date | N
     if key:
         return campaign_by_key(session, key)
     return campaign_of_date(session, date_from or today)
+
+
+def rules_of(campaign: Campaign) -> CampaignRules:
+    """What is special to the campaign (its file's rules, stored in Campaign.rules)."""
+    return CampaignRules.from_json(campaign.rules)
+
+
+def rules_of_date(session: Session, day: dt.date) -> CampaignRules:
+    """The rules of the campaign `day` belongs to; NotFound when no campaign is loaded."""
+    return rules_of(campaign_of_date(session, day))
+
+
+def priority_category(session: Session, day: dt.date) -> str | None:
+    """The priority category of `day`'s campaign (2023: 燃气用品), None without one or without any campaign.
+
+    Lists that put it first (overdue work for supervisors, /api/v1/overdue) and the marks on pages take the
+    campaign in progress: its focus is the current one, whichever campaign an older item belongs to.
+    """
+    try:
+        return rules_of_date(session, day).priority_category
+    except NotFound:
+        return None

@@ -8,18 +8,23 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from db.models import Enterprise, HazardItem, Unit, User
+from db.campaigns import campaign_of_date
+from db.models import Campaign, Enterprise, HazardItem, Unit, User
 from workflow.table import STATE_LABELS
 
 
-def issue_list_rows(session: Session, *, unit_id: int | None, date_from: dt.date, date_to: dt.date) -> list[dict[str, Any]]:
-    """Items found within [date_from, date_to] (both inclusive), for one unit or the city, oldest first."""
+def issue_list_rows(session: Session, *, unit_id: int | None, date_from: dt.date, date_to: dt.date,
+                    campaign: Campaign | None = None) -> list[dict[str, Any]]:
+    """Items of `campaign` (default: the campaign of `date_from`) found within [date_from, date_to] (both
+    inclusive), for one unit or the city, oldest first."""
+    campaign = campaign or campaign_of_date(session, date_from)
     query = (
         select(HazardItem, Enterprise, User, Unit)
         .join(Enterprise, Enterprise.id == HazardItem.enterprise_id)
         .join(User, User.id == HazardItem.handler_id)
         .join(Unit, Unit.id == HazardItem.unit_id)
-        .where(HazardItem.found_on >= date_from, HazardItem.found_on <= date_to)
+        .where(HazardItem.found_on >= date_from, HazardItem.found_on <= date_to,
+               HazardItem.campaign_id == campaign.id)
         .order_by(HazardItem.found_on, HazardItem.id)
     )
     if unit_id is not None:

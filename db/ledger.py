@@ -1,6 +1,7 @@
 """附件1 隐患排查治理工作典型案例台账: the typical cases of one unit or the whole city, by 报送时间.
 
-A row is a typical_case record that is flagged (列为典型案例) and whose 报送时间 falls in the closed period.
+A row is a typical_case record of the ledger's campaign (the one named, else the campaign of the period's first
+day) that is flagged (列为典型案例) and whose 报送时间 falls in the closed period.
 立案时间 is the date of the item's first file_case event; 是否依法曝光 and 是否纳入国家企业信用信息公示系统 come
 from the item's exposure and credit_listing records (all of them, whatever their date: the ledger states the
 case's standing when it is printed or submitted).
@@ -15,8 +16,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
+from db.campaigns import campaign_of_date
 from db.record_models import CreditListing, Exposure, TypicalCase
-from db.models import Enterprise, HazardItem, Unit
+from db.models import Campaign, Enterprise, HazardItem, Unit
 from db.queries import FILE_CASE, first_events
 from db.statistics import report_unit
 from workflow.record_kinds import CREDIT_LIST_KINDS
@@ -88,13 +90,14 @@ class LedgerTable:
     date_from: dt.date
     date_to: dt.date
     rows: tuple[LedgerRow, ...] = field(default_factory=tuple)
+    campaign: str | None = None  # the campaign's key
 
     @property
     def city_wide(self) -> bool:
         return self.unit_code is None
 
     def to_json(self) -> dict[str, Any]:
-        """{unit, unit_code, from, to, columns: [{key, header}], rows: [{unit, reported_on, filed_on, content,
+        """{unit, unit_code, from, to, campaign, columns: [{key, header}], rows: [{unit, reported_on, filed_on, content,
         progress, exposed, credit_listed, item_id, unit_label, enterprise, category}]} — dates ISO."""
         columns = ([LEDGER_UNIT_COLUMN] if self.city_wide else []) + list(LEDGER_COLUMNS)
         return {
@@ -102,19 +105,23 @@ class LedgerTable:
             "unit_code": self.unit_code,
             "from": self.date_from.isoformat(),
             "to": self.date_to.isoformat(),
+            "campaign": self.campaign,
             "columns": [{"key": c.key, "header": c.header} for c in columns],
             "rows": [r.to_json() for r in self.rows],
         }
 
 
-def ledger(session: Session, *, unit_id: int | None, date_from: dt.date, date_to: dt.date) -> LedgerTable:
-    """附件1 for one unit or the city (None); 报送时间 in the closed period; ordered by unit, 报送时间, item.
+def ledger(session: Session, *, unit_id: int | None, date_from: dt.date, date_to: dt.date,
+           campaign: Campaign | None = None) -> LedgerTable:
+    """附件1 of `campaign` (default: the campaign of `date_from`) for one unit or the city (None); 报送时间 in the
+    closed period; ordered by unit, 报送时间, item.
 
-    Scoping is the caller's (see db.activities.scope_unit).
+    Scoping is the caller's (workflow.scope.scope_unit).
     """
     if date_from > date_to:
         raise InputInvalid({"to": "截止日期不能早于起始日期"})
     unit_name, unit_code = report_unit(session, unit_id)
+    campaign = campaign or campaign_of_date(session, date_from)
     filed = first_events(FILE_CASE)
     query = (
         select(TypicalCase, HazardItem.category, Enterprise.name, Unit.name, Unit.label, filed.c.first_on)
@@ -122,7 +129,8 @@ def ledger(session: Session, *, unit_id: int | None, date_from: dt.date, date_to
         .join(Enterprise, Enterprise.id == HazardItem.enterprise_id)
         .join(Unit, Unit.id == TypicalCase.unit_id)
         .outerjoin(filed, filed.c.item_id == TypicalCase.item_id)
-        .where(TypicalCase.flagged, TypicalCase.reported_on >= date_from, TypicalCase.reported_on <= date_to)
+        .where(TypicalCase.flagged, TypicalCase.reported_on >= date_from, TypicalCase.reported_on <= date_to,
+               TypicalCase.campaign_id == campaign.id)
         .order_by(Unit.position, TypicalCase.reported_on, TypicalCase.item_id)
     )
     if unit_id is not None:
@@ -150,4 +158,4 @@ def ledger(session: Session, *, unit_id: int | None, date_from: dt.date, date_to
         )
         for case, category, enterprise, unit_full, label, filed_on in found
     )
-    return LedgerTable(unit_name, unit_code, date_from, date_to, rows)
+    return LedgerTable(unit_name, unit_code, date_from, date_to, rows, campaign.key)

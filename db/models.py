@@ -45,7 +45,7 @@ class User(SQLModel, table=True):
 
 class Campaign(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
-    key: str = Field(max_length=50, unique=True)  # e.g. campaign_2023 (the catalog file's stem)
+    key: str = Field(max_length=50, unique=True)  # e.g. campaign_2023 (the file's `key`, else its stem)
     name: str = Field(max_length=200)
     notice_number: str = Field(max_length=100)
     issued_on: dt.date
@@ -53,6 +53,9 @@ class Campaign(SQLModel, table=True):
     ends_on: dt.date
     phases: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     reporting_deadlines: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # What is special to this campaign (notice title, priority category, special-inspection rule, 附件2 columns):
+    # workflow.campaigns.CampaignRules.to_json(), from the campaign file; read through db.campaigns.rules_of.
+    rules: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     active: bool = True
 
 

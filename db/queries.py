@@ -1,5 +1,8 @@
 """Read side: item lists with filters and keyset pagination, item detail, overdue items.
 
+Overdue lists put the priority category of today's campaign first (2023: 燃气用品; db.campaigns.priority_category),
+then the longest overdue: the supervisor page, the dashboard and /api/v1/overdue alike.
+
 Unit scoping is workflow.scope's one rule (applied to SQL by db.scoping): a handler or leader only ever gets their
 own unit's rows, and a record of another unit reads as "not found" (its existence is not revealed).
 """
@@ -15,12 +18,11 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlmodel import Session
 
+from db.campaigns import priority_category
 from db.models import Document, Enterprise, HazardItem, ItemEvent, Unit, User
 from db.scoping import scoped
 from workflow.actor import Actor
 from workflow.errors import InputInvalid, NotFound
-
-GAS = "燃气用品"  # gas appliances: full coverage, shown first to supervisors
 
 SORTS: dict[str, tuple[Any, bool]] = {
     # name → (column, descending)
@@ -191,11 +193,59 @@ def handler_name(session: Session, user_id: int) -> str:
     return user.full_name if user else ""
 
 
-def overdue_query(actor: Actor, today: dt.date, *, unit: str | None = None, category: str | None = None):
-    """Overdue items, gas appliances first, then most days overdue."""
+def priority_rank(priority: str):
+    """0 for an item of the priority category, else 1."""
+    return case((HazardItem.category == priority, 0), else_=1)
+
+
+def overdue_query(actor: Actor, today: dt.date, *, priority: str | None, unit: str | None = None,
+                  category: str | None = None):
+    """Overdue items, the priority category first (see the module doc), then most days overdue."""
     f = ItemFilter(overdue=True, unit=unit, category=category)
-    return item_query(actor, f, today).order_by(
-        case((HazardItem.category == GAS, 0), else_=1), HazardItem.deadline.asc(), HazardItem.id.asc())
+    first = [priority_rank(priority)] if priority else []
+    return item_query(actor, f, today).order_by(*first, HazardItem.deadline.asc(), HazardItem.id.asc())
+
+
+def overdue_page(session: Session, actor: Actor, today: dt.date, *, unit: str | None, cursor: str | None,
+                 limit: int) -> tuple[list[tuple[HazardItem, Enterprise, Unit]], str | None]:
+    """One page of overdue_query (priority category first, then deadline, then id) and the next page's cursor.
+
+    Keyset on (rank, deadline, id): the cursor carries the last row's three values; an overdue item always has a
+    deadline. The priority is today's, so a cursor is read against the same order it was made in (within a day).
+    """
+    priority = priority_category(session, today)
+    query = overdue_query(actor, today, priority=priority, unit=unit)
+    if cursor:
+        last_rank, last_deadline, last_id = _decode_overdue_cursor(cursor)
+        later = or_(HazardItem.deadline > last_deadline,
+                    and_(HazardItem.deadline == last_deadline, HazardItem.id > last_id))
+        if priority:
+            rank = priority_rank(priority)
+            later = or_(rank > last_rank, and_(rank == last_rank, later))
+        query = query.where(later)
+    rows = session.execute(query.limit(limit + 1)).all()
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1][0]
+        next_cursor = encode_cursor([0 if priority and last.category == priority else 1, last.deadline, last.id])
+    return rows, next_cursor
+
+
+def _decode_overdue_cursor(cursor: str) -> tuple[int, dt.date, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+        if not isinstance(values, list) or len(values) != 3:
+            raise ValueError
+        rank, deadline, last_id = values
+        if rank not in (0, 1) or isinstance(rank, bool) or not isinstance(deadline, str):
+            raise ValueError
+        if isinstance(last_id, bool) or not isinstance(last_id, int) or not 0 < last_id < 2**31:
+            raise ValueError
+        return rank, dt.date.fromisoformat(deadline), last_id
+    except (ValueError, UnicodeDecodeError):
+        raise InputInvalid({"cursor": "分页游标无效"}) from None
 
 
 def counts_by(session: Session, actor: Actor, column, today: dt.date, *, overdue_only: bool = False) -> dict[Any, int]:
@@ -212,8 +262,7 @@ class ItemQueries:
         self.session = session
 
     def overdue(self, actor: Actor, today: dt.date, *, unit: str | None, cursor: str | None, limit: int):
-        return list_items(self.session, actor, ItemFilter(overdue=True, unit=unit, sort="deadline"), today,
-                          cursor=cursor, limit=limit)
+        return overdue_page(self.session, actor, today, unit=unit, cursor=cursor, limit=limit)
 
     def unit_code(self, unit_id: int) -> str | None:
         unit = self.session.get(Unit, unit_id)

@@ -246,12 +246,14 @@ class Reports(_Repo):
     def statistics(self, *, campaign_id: int, unit_id: int, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:
         from db.statistics import statistics
 
-        return statistics(self.session, unit_id=unit_id, date_from=date_from, date_to=date_to).to_json()
+        return statistics(self.session, unit_id=unit_id, date_from=date_from, date_to=date_to,
+                          campaign=self.session.get(Campaign, campaign_id)).to_json()
 
     def ledger(self, *, campaign_id: int, unit_id: int, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:
         from db.ledger import ledger
 
-        return ledger(self.session, unit_id=unit_id, date_from=date_from, date_to=date_to).to_json()
+        return ledger(self.session, unit_id=unit_id, date_from=date_from, date_to=date_to,
+                      campaign=self.session.get(Campaign, campaign_id)).to_json()
 
 
 class SpecialInspections(_Repo):
@@ -259,3 +261,8 @@ class SpecialInspections(_Repo):
         from db.special_inspections import special_inspection_case
 
         return special_inspection_case(self.session, enterprise_id, reference=reference)
+
+    def not_listed_reason(self, *, reference: dt.date) -> str:
+        from db.special_inspections import not_listed_reason
+
+        return not_listed_reason(self.session, reference=reference)

@@ -1,7 +1,10 @@
 """附件2 重点工业产品质量安全隐患排查治理情况统计表, computed by SQL aggregation (GROUP BY category).
 
-The columns, their order, groups, headers and counting rules are workflow.statistics_columns.STAT_COLUMNS; this module
-only says how each column is counted in SQL. Every query runs on SQLite and PostgreSQL:
+A table belongs to one campaign: the one named, else the campaign of the period's first day (db.campaigns). It
+counts only that campaign's records and items (their campaign_id), its rows are that campaign's categories and
+its columns that campaign's 附件2 columns (its file's layout; the counting rule of each column key is
+workflow.statistics_columns.COUNTING_RULES). This module only says how each column key is counted in SQL.
+Every query runs on SQLite and PostgreSQL:
 - money is summed as integer hundredths (ROUND(amount × 100) cast to BIGINT), so neither SQLite's floating
   REAL nor a JSON text amount can make a cent disappear; the ÷ 10,000 and the rounding to two decimals (half up)
   happen once, in Python, on the exact sum;
@@ -24,11 +27,19 @@ from sqlalchemy import BigInteger, Numeric, String, cast, distinct, func, select
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
+from db.campaigns import campaign_of_date, rules_of
 from db.record_models import Assistance, Exposure, Interview, RiskInformation, RiskMonitoring, SamplingInspection
-from db.models import HazardItem, ItemEvent, Unit
+from db.models import Campaign, HazardItem, ItemEvent, Unit
 from db.queries import FILE_CASE, first_events
 from db.repositories import Catalogs
-from workflow.statistics_columns import CITY_LABEL, STAT_COLUMNS, TOTAL_LABEL, StatColumn, statistics_notes
+from workflow.statistics_columns import (
+    CITY_LABEL,
+    COUNTING_RULES,
+    STAT_COLUMNS,
+    TOTAL_LABEL,
+    StatColumn,
+    statistics_notes,
+)
 from workflow.errors import InputInvalid, NotFound
 
 Number = int | Decimal
@@ -50,9 +61,10 @@ class StatisticsTable:
     unit_code: str | None
     date_from: dt.date
     date_to: dt.date
-    rows: tuple[tuple[str, tuple[Number, ...]], ...]  # (category, 15 figures), the notice's order
+    rows: tuple[tuple[str, tuple[Number, ...]], ...]  # (category, one figure per column), the catalog's order
     total: tuple[Number, ...]
     columns: tuple[StatColumn, ...] = STAT_COLUMNS
+    campaign: str | None = None  # the campaign's key
 
     def value(self, category: str, key: str) -> Number:
         index = [c.key for c in self.columns].index(key)
@@ -61,8 +73,8 @@ class StatisticsTable:
         return dict(self.rows)[category][index]
 
     def to_json(self) -> dict[str, Any]:
-        """{unit, unit_code, from, to, columns: [{key, group, header}], rows: [{category, values}], total: {values},
-        notes: [footnote lines]}; figures are JSON numbers, 万元 rounded to two decimals."""
+        """{unit, unit_code, from, to, campaign, columns: [{key, group, header, lines}], rows: [{category, values}],
+        total: {values}, notes: [footnote lines]}; figures are JSON numbers, 万元 rounded to two decimals."""
 
         def numbers(values: tuple[Number, ...]) -> list[int | float]:
             return [float(v) if isinstance(v, Decimal) else int(v) for v in values]
@@ -72,10 +84,12 @@ class StatisticsTable:
             "unit_code": self.unit_code,
             "from": self.date_from.isoformat(),
             "to": self.date_to.isoformat(),
-            "columns": [{"key": c.key, "group": c.group, "header": c.header} for c in self.columns],
+            "campaign": self.campaign,
+            "columns": [{"key": c.key, "group": c.group, "header": c.header, "lines": list(c.lines)}
+                        for c in self.columns],
             "rows": [{"category": category, "values": numbers(values)} for category, values in self.rows],
             "total": {"values": numbers(self.total)},
-            "notes": statistics_notes(),
+            "notes": statistics_notes(self.columns),
         }
 
 
@@ -93,59 +107,72 @@ def _json_amount(name: str) -> ColumnElement:
 
 
 @dataclass(frozen=True)
+class _Scope:
+    """What every query is limited to: the closed period, a unit (None: the city) and the campaign."""
+
+    date_from: dt.date
+    date_to: dt.date
+    unit_id: int | None
+    campaign_id: int
+
+    def records(self, table: Any, query: Select) -> Select:
+        """An activity-record query limited to the scope (the record's date, unit and campaign)."""
+        query = query.where(table.date >= self.date_from, table.date <= self.date_to,
+                            table.campaign_id == self.campaign_id)
+        return query.where(table.unit_id == self.unit_id) if self.unit_id is not None else query
+
+    def items(self, query: Select) -> Select:
+        """A hazard-item query limited to the unit and the campaign (the caller limits the dates)."""
+        query = query.where(HazardItem.campaign_id == self.campaign_id)
+        return query.where(HazardItem.unit_id == self.unit_id) if self.unit_id is not None else query
+
+
+@dataclass(frozen=True)
 class _Source:
-    """One grouped query giving (category, figure of each of `keys`) rows for a period and a unit (or None)."""
+    """One grouped query giving (category, figure of each of `keys`) rows for a scope."""
 
     keys: tuple[str, ...]
-    query: Callable[[dt.date, dt.date, int | None], Select]
+    query: Callable[[_Scope], Select]
     money: dict[str, bool]  # key → amounts in 元 (True) or already in 万元 (False)
 
 
-def _activity(table: Any, *measures: ColumnElement) -> Callable[[dt.date, dt.date, int | None], Select]:
-    def build(date_from: dt.date, date_to: dt.date, unit_id: int | None) -> Select:
-        query = select(table.category, *measures).where(table.date >= date_from, table.date <= date_to)
-        if unit_id is not None:
-            query = query.where(table.unit_id == unit_id)
-        return query.group_by(table.category)
+def _activity(table: Any, *measures: ColumnElement) -> Callable[[_Scope], Select]:
+    def build(scope: _Scope) -> Select:
+        return scope.records(table, select(table.category, *measures)).group_by(table.category)
 
     return build
 
 
-def _first_event(event: str) -> Callable[[dt.date, dt.date, int | None], Select]:
-    def build(date_from: dt.date, date_to: dt.date, unit_id: int | None) -> Select:
+def _first_event(event: str) -> Callable[[_Scope], Select]:
+    def build(scope: _Scope) -> Select:
         first = first_events(event)
         query = (
             select(HazardItem.category, func.count(HazardItem.id))
             .join(first, first.c.item_id == HazardItem.id)
-            .where(first.c.first_on >= date_from, first.c.first_on <= date_to)
+            .where(first.c.first_on >= scope.date_from, first.c.first_on <= scope.date_to)
         )
-        if unit_id is not None:
-            query = query.where(HazardItem.unit_id == unit_id)
-        return query.group_by(HazardItem.category)
+        return scope.items(query).group_by(HazardItem.category)
 
     return build
 
 
-def _closings(date_from: dt.date, date_to: dt.date, unit_id: int | None) -> Select:
+def _closings(scope: _Scope) -> Select:
     query = (
         select(HazardItem.category, func.sum(_json_amount("fine_amount")), func.sum(_json_amount("case_value")))
         .join(ItemEvent, ItemEvent.item_id == HazardItem.id)
-        .where(ItemEvent.event == "close_case", ItemEvent.on_date >= date_from, ItemEvent.on_date <= date_to)
+        .where(ItemEvent.event == "close_case", ItemEvent.on_date >= scope.date_from,
+               ItemEvent.on_date <= scope.date_to)
     )
-    if unit_id is not None:
-        query = query.where(HazardItem.unit_id == unit_id)
-    return query.group_by(HazardItem.category)
+    return scope.items(query).group_by(HazardItem.category)
 
 
-def _exposures(date_from: dt.date, date_to: dt.date, unit_id: int | None) -> Select:
+def _exposures(scope: _Scope) -> Select:
     query = (
         select(HazardItem.category, func.count(distinct(Exposure.item_id)))
         .join(Exposure, Exposure.item_id == HazardItem.id)
-        .where(Exposure.date >= date_from, Exposure.date <= date_to)
+        .where(Exposure.date >= scope.date_from, Exposure.date <= scope.date_to)
     )
-    if unit_id is not None:
-        query = query.where(HazardItem.unit_id == unit_id)
-    return query.group_by(HazardItem.category)
+    return scope.items(query).group_by(HazardItem.category)
 
 
 SOURCES: tuple[_Source, ...] = (
@@ -172,18 +199,16 @@ DISTINCT_TABLES: dict[str, Any] = {
     "interviewed_enterprises": Interview,
 }
 
-_KEYS = [c.key for c in STAT_COLUMNS]
-assert sorted(k for s in SOURCES for k in s.keys) == sorted(_KEYS), "every column needs exactly one SQL source"
-assert set(DISTINCT_TABLES) == {c.key for c in STAT_COLUMNS if c.distinct_enterprises}
-assert all((c.key in s.money) == c.money for s in SOURCES for c in STAT_COLUMNS if c.key in s.keys)
+# The keys a campaign file may name are exactly those counted here (workflow.campaign_file checks a file's layout
+# against COUNTING_RULES; these assertions keep COUNTING_RULES and the SQL in step).
+assert sorted(k for s in SOURCES for k in s.keys) == sorted(COUNTING_RULES), "every column needs exactly one SQL source"
+assert set(DISTINCT_TABLES) == {k for k, r in COUNTING_RULES.items() if r.distinct_enterprises}
+assert all((k in s.money) == COUNTING_RULES[k].money for s in SOURCES for k in s.keys)
 
 
-def _distinct_total(session: Session, table: Any, categories: list[str], date_from: dt.date, date_to: dt.date,
-                    unit_id: int | None) -> int:
-    query = select(func.count(distinct(table.enterprise_id))).where(
-        table.date >= date_from, table.date <= date_to, table.category.in_(categories))
-    if unit_id is not None:
-        query = query.where(table.unit_id == unit_id)
+def _distinct_total(session: Session, table: Any, categories: list[str], scope: _Scope) -> int:
+    query = scope.records(table, select(func.count(distinct(table.enterprise_id))).where(
+        table.category.in_(categories)))
     return int(session.execute(query).scalar_one() or 0)
 
 
@@ -197,19 +222,27 @@ def report_unit(session: Session, unit_id: int | None) -> tuple[str, str | None]
     return unit.name, unit.code
 
 
-def statistics(session: Session, *, unit_id: int | None, date_from: dt.date, date_to: dt.date) -> StatisticsTable:
-    """附件2 for one unit (`unit_id`) or the whole city (None), for the closed period date_from … date_to.
+def statistics(session: Session, *, unit_id: int | None, date_from: dt.date, date_to: dt.date,
+               campaign: Campaign | None = None) -> StatisticsTable:
+    """附件2 of `campaign` (default: the campaign of `date_from`) for one unit (`unit_id`) or the whole city (None),
+    for the closed period date_from … date_to: that campaign's records and items, categories and columns.
 
-    Scoping is the caller's (see db.activities.scope_unit). Raises InputInvalid when the period is reversed,
-    NotFound for an unknown unit.
+    Scoping is the caller's (workflow.scope.scope_unit). Raises InputInvalid when the period is reversed,
+    NotFound for an unknown unit or when no campaign is loaded.
     """
     if date_from > date_to:
         raise InputInvalid({"to": "数据周期的截止日期不能早于起始日期"})
     unit_name, unit_code = report_unit(session, unit_id)
-    categories = list(Catalogs(session).for_date(date_from).categories)
+    campaign = campaign or campaign_of_date(session, date_from)
+    columns = rules_of(campaign).statistics_columns
+    wanted = {c.key for c in columns}
+    scope = _Scope(date_from, date_to, unit_id, campaign.id)
+    categories = list(Catalogs(session).for_campaign(campaign.id).categories)
     figures: dict[str, dict[str, Number]] = {name: {} for name in categories}
     for source in SOURCES:
-        for category, *values in session.execute(source.query(date_from, date_to, unit_id)).all():
+        if not wanted.intersection(source.keys):
+            continue  # no column of this campaign needs it
+        for category, *values in session.execute(source.query(scope)).all():
             if category not in figures:
                 continue  # not a category of this campaign's catalog
             for key, value in zip(source.keys, values):
@@ -217,15 +250,15 @@ def statistics(session: Session, *, unit_id: int | None, date_from: dt.date, dat
                 figures[category][key] = wan(value, yuan=source.money[key]) if key in source.money else value
     rows = []
     for name in categories:
-        rows.append((name, tuple(figures[name].get(c.key, _zero(c)) for c in STAT_COLUMNS)))
+        rows.append((name, tuple(figures[name].get(c.key, _zero(c)) for c in columns)))
     total = []
-    for index, column in enumerate(STAT_COLUMNS):
+    for index, column in enumerate(columns):
         if column.distinct_enterprises:
-            total.append(_distinct_total(session, DISTINCT_TABLES[column.key], categories, date_from, date_to,
-                                         unit_id))
+            total.append(_distinct_total(session, DISTINCT_TABLES[column.key], categories, scope))
         else:
             total.append(sum((values[index] for _, values in rows), _zero(column)))
-    return StatisticsTable(unit_name, unit_code, date_from, date_to, tuple(rows), tuple(total))
+    return StatisticsTable(unit_name, unit_code, date_from, date_to, tuple(rows), tuple(total), columns,
+                           campaign.key)
 
 
 def _zero(column: StatColumn) -> Number:

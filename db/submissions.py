@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
+from db.campaigns import campaign_of_date
 from db.models import Campaign, ReportSubmission, Unit
 from workflow.actor import Actor
 from workflow.clock import business_date
@@ -23,17 +24,9 @@ from workflow.scope import scope_unit
 from workflow.submissions import ReportingDeadline, frozen_sha256, reporting_deadlines
 
 
-def active_campaign(session: Session) -> Campaign:
-    campaign = session.execute(
-        select(Campaign).where(Campaign.active).order_by(Campaign.starts_on.desc())).scalars().first()
+def _campaign(session: Session, campaign: Campaign | int | None, today: dt.date) -> Campaign:
     if campaign is None:
-        raise NotFound("尚未载入专项行动目录，请先运行 hazardtrack init")
-    return campaign
-
-
-def _campaign(session: Session, campaign: Campaign | int | None) -> Campaign:
-    if campaign is None:
-        return active_campaign(session)
+        return campaign_of_date(session, today)
     if isinstance(campaign, Campaign):
         return campaign
     found = session.get(Campaign, campaign)
@@ -125,9 +118,10 @@ def submission_status(session: Session, campaign: Campaign | int | None = None, 
                       today: dt.date | None = None) -> list[DeadlineStatus]:
     """Every deadline of the campaign × every enforcing unit: submitted (on time) / late / missing (past due,
     nothing submitted) / pending (not yet due, nothing submitted). The first submission decides on time or late.
-    `today` defaults to the business date now. For supervisors (the caller checks the role)."""
-    campaign = _campaign(session, campaign)
+    `today` defaults to the business date now; `campaign` to today's. For supervisors (the caller checks the
+    role)."""
     today = today or business_date(clock_now())
+    campaign = _campaign(session, campaign, today)
     units = list(session.execute(select(Unit).where(Unit.enforces).order_by(Unit.position)).scalars())
     first: dict[tuple[int, str], ReportSubmission] = {}
     for row in session.execute(

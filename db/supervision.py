@@ -15,8 +15,9 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlmodel import Session
 
 from db.models import Enterprise, HazardItem, SupervisionFlag, Unit
+from db.campaigns import priority_category
+from db.queries import FILE_CASE, first_events, overdue_query
 from db.scoping import scoped
-from db.queries import FILE_CASE, GAS, first_events, overdue_query
 from workflow.actor import Actor
 from workflow.labels import shanghai_time
 from workflow.table import State
@@ -87,14 +88,15 @@ def flagged_item_ids(session: Session, item_ids: list[int]) -> set[int]:
 
 
 def overdue_items(session: Session, actor: Actor, today: dt.date, *, limit: int = 200):
-    """Overdue items, gas appliances first, then longest overdue; at most `limit` rows and the total count."""
-    query = overdue_query(actor, today)
+    """Overdue items, the priority category of today's campaign first (2023: 燃气用品), then longest overdue; at
+    most `limit` rows and the total count."""
+    query = overdue_query(actor, today, priority=priority_category(session, today))
     total = session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
     return session.execute(query.limit(limit)).all(), total
 
 
 def overdue_by_unit_and_category(session: Session, actor: Actor, today: dt.date) -> list[dict[str, Any]]:
-    """Counts of overdue items per (unit, category), gas appliances first, then the largest counts."""
+    """Counts of overdue items per (unit, category), the priority category first, then the largest counts."""
     query = (select(Unit.id, Unit.label, HazardItem.category, func.count(), func.min(HazardItem.deadline))
              .select_from(HazardItem).join(Unit, Unit.id == HazardItem.unit_id)
              .where(HazardItem.deadline < today))
@@ -103,7 +105,8 @@ def overdue_by_unit_and_category(session: Session, actor: Actor, today: dt.date)
     result = [{"unit_id": uid, "unit": label, "category": category, "count": count,
                "max_days": (today - oldest).days if oldest else 0}
               for uid, label, category, count, oldest in rows]
-    result.sort(key=lambda r: (r["category"] != GAS, -r["count"], r["unit"], r["category"]))
+    priority = priority_category(session, today)
+    result.sort(key=lambda r: (r["category"] != priority, -r["count"], r["unit"], r["category"]))
     return result
 
 
@@ -121,27 +124,30 @@ def stale_cases(session: Session, actor: Actor, today: dt.date, *, days: int = S
 
 
 def unit_ranking(session: Session, today: dt.date) -> list[dict[str, Any]]:
-    """Every enforcing unit with its items, open items, overdue items and overdue rate (overdue ÷ open),
-    worst first. Units with no items at all are listed last and marked (they may not be reporting)."""
+    """Every enforcing unit with its items, open items, overdue items (and of them the priority category's) and
+    overdue rate (overdue ÷ open), worst first. Units with no items at all are listed last and marked (they may
+    not be reporting)."""
     is_open = HazardItem.state != State.closed.value
     is_overdue = HazardItem.deadline < today
+    priority = priority_category(session, today)
     counts = (select(HazardItem.unit_id,
                      func.count().label("total"),
                      func.sum(case((is_open, 1), else_=0)).label("open"),
                      func.sum(case((is_overdue, 1), else_=0)).label("overdue"),
-                     func.sum(case((and_(is_overdue, HazardItem.category == GAS), 1), else_=0)).label("gas"))
+                     func.sum(case((and_(is_overdue, HazardItem.category == priority), 1), else_=0))
+                     .label("priority"))
               .group_by(HazardItem.unit_id).subquery())
     rows = session.execute(
-        select(Unit.id, Unit.label, Unit.code, counts.c.total, counts.c.open, counts.c.overdue, counts.c.gas)
+        select(Unit.id, Unit.label, Unit.code, counts.c.total, counts.c.open, counts.c.overdue, counts.c.priority)
         .outerjoin(counts, counts.c.unit_id == Unit.id)
         .where(or_(Unit.enforces.is_(True), counts.c.total > 0))
         .order_by(Unit.position, Unit.id)
     ).all()
     ranking = []
-    for uid, label, code, total, open_, overdue, gas in rows:
-        total, open_, overdue, gas = int(total or 0), int(open_ or 0), int(overdue or 0), int(gas or 0)
+    for uid, label, code, total, open_, overdue, first in rows:
+        total, open_, overdue, first = int(total or 0), int(open_ or 0), int(overdue or 0), int(first or 0)
         rate = overdue / open_ if open_ else 0.0
         ranking.append({"unit_id": uid, "unit": label, "code": code, "total": total, "open": open_,
-                        "overdue": overdue, "gas_overdue": gas, "rate": rate})
+                        "overdue": overdue, "priority_overdue": first, "rate": rate})
     ranking.sort(key=lambda r: (r["total"] == 0, -r["overdue"], -r["rate"], r["unit"]))
     return ranking

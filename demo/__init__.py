@@ -1,8 +1,10 @@
 """Realistic demo data: units' users, enterprises with valid USCCs, hazard items in every state.
 
-Items are driven through the real use cases (workflow.services) in date order across the 2023 campaign, so every
-history row, deadline and document number is exactly what the system itself would have produced. A share of
-items is recent (the last weeks before today) so the dashboards show work due this week and overdue work.
+Items are driven through the real use cases (workflow.services) in date order across today's campaign (the 2023
+campaign when only it is loaded), so every history row, deadline and document number is exactly what the system
+itself would have produced. A share of items is recent (the last weeks before today) so the dashboards show work
+due this week and overdue work. Each item takes its category from the catalog of the campaign its date belongs
+to, and every fifth one the priority category of that campaign (2023: 燃气用品).
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ from sqlmodel import Session
 
 from workflow.accounts import hash_password
 from workflow.labels import scope_label
+from db.campaigns import campaign_of_date, periods, rules_of
 from demo.activities import load_demo_activities
 from db.engine import Database
-from db.models import Enterprise, HazardItem, Unit, User, utcnow
+from db.models import Campaign, Enterprise, HazardItem, Unit, User, utcnow
 from db.repositories import load_catalog
 from db.uow import SqlUnitOfWork
-from db.models import Campaign
 from workflow import services
+from workflow.campaigns import campaign_for
+from workflow.ports import Catalog
 from workflow.actor import Actor
 from workflow.clock import SHANGHAI, business_date
 from workflow.errors import DomainError
@@ -141,8 +145,9 @@ def load_demo(database: Database, seed: int = 2023, *, items_per_unit: int = 20,
             summary.skipped = True
             return summary
         units = list(session.execute(select(Unit).order_by(Unit.position)).scalars())
-        campaign = session.execute(select(Campaign).where(Campaign.active)).scalars().first()
+        campaign = campaign_of_date(session, today)
         catalog = load_catalog(session, campaign.id)
+        catalog_for = _catalogs_by_date(session)
         password_hash = hash_password(DEMO_PASSWORD)  # one hash for all demo accounts: argon2 costs ~170 ms
         accounts = demo_accounts(units)
         session.execute(insert(User), [
@@ -160,7 +165,7 @@ def load_demo(database: Database, seed: int = 2023, *, items_per_unit: int = 20,
         users = {u.username: u for u in session.execute(select(User)).scalars()}
         enterprises = list(session.execute(select(Enterprise)).scalars())
 
-    plans = _plan_items(rng, units, users, enterprises, catalog, campaign, today, items_per_unit)
+    plans = _plan_items(rng, units, users, enterprises, catalog_for, campaign, today, items_per_unit)
     summary.items, summary.events = _play(database, plans)
     summary.activities = load_demo_activities(database, seed, today)
     return summary
@@ -187,9 +192,10 @@ def _enterprises(rng: random.Random, units: list[Unit], categories: dict[str, li
                     break
             kind = rng.choice(["生产", "销售", "生产和销售"])
             suffix = "有限公司" if rng.random() < 0.8 else "股份有限公司"
-            name = f"上海{rng.choice(TRADE_NAMES)}{TRADES[category]}{suffix}"
+            trade = TRADES.get(category, "实业")  # a category of another campaign's catalog: a generic trade
+            name = f"上海{rng.choice(TRADE_NAMES)}{trade}{suffix}"
             if name in seen:
-                name = f"上海{district}{rng.choice(TRADE_NAMES)}{TRADES[category]}{suffix}"
+                name = f"上海{district}{rng.choice(TRADE_NAMES)}{trade}{suffix}"
             seen.add(name)
             rows.append(dict(
                 uscc=uscc, name=name, unit_id=unit.id, kind=kind,
@@ -214,7 +220,21 @@ def _actor(user: User) -> Actor:
     return Actor(user.id, user.username, user.full_name, user.role, user.unit_id)
 
 
-def _plan_items(rng, units, users, enterprises, catalog, campaign, today, per_unit) -> list[_Plan]:
+def _catalogs_by_date(session: Session) -> Callable[[dt.date], tuple[Catalog, str | None]]:
+    """day → (the catalog of the campaign `day` belongs to, that campaign's priority category)."""
+    known = periods(session)
+    catalogs = {c.id: (load_catalog(session, c.id), rules_of(session.get(Campaign, c.id)).priority_category)
+                for c in known}
+
+    def catalog_for(day: dt.date) -> tuple[Catalog, str | None]:
+        chosen = campaign_for(day, known)
+        assert chosen is not None
+        return catalogs[chosen.id]
+
+    return catalog_for
+
+
+def _plan_items(rng, units, users, enterprises, catalog_for, campaign, today, per_unit) -> list[_Plan]:
     by_unit: dict[int, list[Enterprise]] = {}
     for e in enterprises:
         by_unit.setdefault(e.unit_id, []).append(e)
@@ -231,12 +251,14 @@ def _plan_items(rng, units, users, enterprises, catalog, campaign, today, per_un
             if recent:
                 start = today - dt.timedelta(days=rng.randint(3, 75))
             else:
-                span = (campaign.ends_on - campaign.starts_on).days - 20
+                # within the campaign and not after today (a demo loaded while the campaign runs)
+                span = max(0, (min(campaign.ends_on, today) - campaign.starts_on).days - 20)
                 start = campaign.starts_on + dt.timedelta(days=rng.randint(0, span))
             enterprise = rng.choice(by_unit[unit.id])
+            catalog, priority = catalog_for(start)
             category = rng.choice(list(catalog.categories))
-            if n % 5 == 0:
-                category = "燃气用品"  # gas appliances: full coverage in this campaign
+            if n % 5 == 0 and priority:
+                category = priority  # the campaign's priority category (2023: 燃气用品, full coverage)
             subs = catalog.categories[category]
             sub = rng.choice(subs) if subs else None
             problem = rng.choice(catalog.problem_types)

@@ -1,8 +1,9 @@
 """Demo activity records for every 附件2 column and for 附件1, for every enforcing unit.
 
 Called once at the end of demo.load_demo, after the hazard items have been played through the workflow:
-- risk information, risk monitoring, sampling inspections, assistance and interviews across the campaign months
-  (June–October 2023), and a share in the weeks before `today` so current reports are not empty;
+- risk information, risk monitoring, sampling inspections, assistance and interviews across the months of today's
+  campaign (June–October 2023 for the 2023 campaign), and a share in the weeks before `today` so current reports
+  are not empty; each record belongs to the campaign of its date (a case's records: its item's campaign);
 - exposures, credit listings and typical cases on some of the cases the demo filed and closed;
 - in every unit an enterprise with two failed sampling inspections during the campaign, and in most units one
   with two failures in the two years before `today` (the 专门现场检查 list is never empty);
@@ -32,17 +33,16 @@ from db.record_models import (
     SamplingInspection,
     TypicalCase,
 )
+from db.campaigns import campaign_of_date, periods
 from db.engine import Database
-from db.models import Campaign, Enterprise, HazardItem, ItemEvent, Unit, User, utcnow
-from workflow.submissions import reporting_deadlines, submit_report
+from db.models import Enterprise, HazardItem, ItemEvent, Unit, User, utcnow
 from db.repositories import load_catalog
 from db.uow import SqlUnitOfWork
+from workflow.submissions import reporting_deadlines, submit_report
 from workflow.record_kinds import CREDIT_LIST_KINDS, RISK_CHANNELS
 from workflow.actor import Actor
+from workflow.campaigns import campaign_for
 from workflow.clock import SHANGHAI, chinese_date
-
-CAMPAIGN_FROM = dt.date(2023, 6, 1)
-CAMPAIGN_TO = dt.date(2023, 10, 31)
 
 # Which catalog category an enterprise's name suggests (the demo names enterprises after their trade).
 TRADE_WORDS = {
@@ -87,11 +87,11 @@ def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randint(0, max(0, (end - start).days)))
 
 
-def _when(rng: random.Random, today: dt.date) -> dt.date:
+def _when(rng: random.Random, today: dt.date, campaign: Any) -> dt.date:
     """A record date: mostly in the campaign, some in the weeks before today."""
     if rng.random() < 0.2:
         return _day(rng, today - dt.timedelta(days=60), today)
-    return _day(rng, CAMPAIGN_FROM, min(CAMPAIGN_TO, today))
+    return _day(rng, campaign.starts_on, min(campaign.ends_on, today))
 
 
 def _moment(day: dt.date, hour: int = 10) -> dt.datetime:
@@ -112,9 +112,11 @@ def load_demo_activities(database: Database, rng_seed: int, today: dt.date) -> d
     with Session(database.writer, expire_on_commit=False) as session:
         if session.execute(select(func.count()).select_from(SamplingInspection)).scalar_one():
             return counts
-        campaign = session.execute(select(Campaign).where(Campaign.active)).scalars().first()
+        campaign = campaign_of_date(session, today)
         catalog = load_catalog(session, campaign.id)
         names = list(catalog.categories)
+        known = periods(session)
+        catalogs = {c.id: list(load_catalog(session, c.id).categories) for c in known}
         units = [u for u in session.execute(select(Unit).where(Unit.enforces).order_by(Unit.position)).scalars()]
         users = list(session.execute(select(User).where(User.unit_id.is_not(None))).scalars())
         enterprises: dict[int, list[Enterprise]] = {}
@@ -124,9 +126,15 @@ def load_demo_activities(database: Database, rng_seed: int, today: dt.date) -> d
                                                       Assistance, Interview, Exposure, CreditListing, TypicalCase)}
         now = utcnow()
 
-        def add(table: Any, unit: Unit, creator: User, **values: Any) -> None:
-            rows[table].append(dict(values, campaign_id=campaign.id, unit_id=unit.id, created_by=creator.id, created_at=now,
-                                    updated_by=None, updated_at=now))
+        def add(table: Any, unit: Unit, creator: User, campaign_id: int | None = None, **values: Any) -> None:
+            if campaign_id is None:  # a dated record: the campaign of its date, in that campaign's catalog
+                campaign_id = campaign_for(values["date"], known).id
+                if values["category"] not in catalogs[campaign_id]:
+                    values["category"] = rng.choice(catalogs[campaign_id])
+                    if "sub_product" in values:
+                        values["sub_product"] = None
+            rows[table].append(dict(values, campaign_id=campaign_id, unit_id=unit.id, created_by=creator.id,
+                                    created_at=now, updated_by=None, updated_at=now))
 
         def sub_product(category: str) -> str | None:
             subs = catalog.categories[category]
@@ -142,7 +150,7 @@ def load_demo_activities(database: Database, rng_seed: int, today: dt.date) -> d
                 category = rng.choice(names)
                 product = sub_product(category) or category
                 company = rng.choice(own) if rng.random() < 0.4 else None
-                add(RiskInformation, unit, pick(), date=_when(rng, today), category=category,
+                add(RiskInformation, unit, pick(), date=_when(rng, today, campaign), category=category,
                     enterprise_id=company.id if company else None, channel=rng.choice(RISK_CHANNELS),
                     title=rng.choice(RISK_TITLES).format(product=product),
                     summary=f"经{unit.label}研判，{product}存在一定质量安全风险，建议列入重点监测和监督抽查范围。")
@@ -150,7 +158,7 @@ def load_demo_activities(database: Database, rng_seed: int, today: dt.date) -> d
                 category = rng.choice(names)
                 batches = rng.randint(5, 40)
                 company = rng.choice(own) if rng.random() < 0.3 else None
-                add(RiskMonitoring, unit, pick(), date=_when(rng, today), category=category,
+                add(RiskMonitoring, unit, pick(), date=_when(rng, today, campaign), category=category,
                     enterprise_id=company.id if company else None, batches=batches,
                     problems_found=rng.randint(0, min(6, batches)), notes=rng.choice(MONITORING_NOTES))
             for company in rng.sample(own, min(len(own), rng.randint(8, 14))):
@@ -158,14 +166,14 @@ def load_demo_activities(database: Database, rng_seed: int, today: dt.date) -> d
                 for _ in range(1 if rng.random() < 0.8 else 2):
                     sampled = rng.randint(1, 6)
                     failed = rng.randint(1, min(2, sampled)) if rng.random() < 0.2 else 0
-                    add(SamplingInspection, unit, pick(), date=_when(rng, today), enterprise_id=company.id,
+                    add(SamplingInspection, unit, pick(), date=_when(rng, today, campaign), enterprise_id=company.id,
                         category=category, sub_product=sub_product(category), level=rng.choice(("市级", "区级")),
                         channel=rng.choices(("生产", "流通", "网络", "农村"), weights=(4, 4, 2, 1))[0],
                         batches_sampled=sampled, batches_failed=failed,
                         notes=f"不合格项目：{rng.choice(FAILED_ITEMS)}" if failed else None)
             # Repeat failures: one enterprise during the campaign, and (most units) one in the last two years.
             repeaters = rng.sample(own, min(len(own), 2))
-            windows = [(CAMPAIGN_FROM, min(CAMPAIGN_TO, today))]
+            windows = [(campaign.starts_on, min(campaign.ends_on, today))]
             if rng.random() < 0.8:
                 windows.append((today - dt.timedelta(days=600), today - dt.timedelta(days=5)))
             for company, (start, end) in zip(repeaters, windows):
@@ -177,11 +185,11 @@ def load_demo_activities(database: Database, rng_seed: int, today: dt.date) -> d
                         channel=rng.choice(("生产", "流通")), batches_sampled=sampled,
                         batches_failed=rng.randint(1, 2), notes=f"不合格项目：{rng.choice(FAILED_ITEMS)}")
             for company in rng.sample(own, min(len(own), rng.randint(3, 6))):
-                add(Assistance, unit, pick(), date=_when(rng, today), enterprise_id=company.id,
+                add(Assistance, unit, pick(), date=_when(rng, today, campaign), enterprise_id=company.id,
                     category=_category_of(company, rng, names), problems_solved=rng.randint(1, 6),
                     output_value_wan=Decimal(rng.randint(500, 30000)) / 100, notes=rng.choice(ASSISTANCE_NOTES))
             for company in rng.sample(own, min(len(own), rng.randint(2, 4))):
-                add(Interview, unit, pick(), date=_when(rng, today), enterprise_id=company.id,
+                add(Interview, unit, pick(), date=_when(rng, today, campaign), enterprise_id=company.id,
                     category=_category_of(company, rng, names), reason=rng.choice(INTERVIEW_REASONS))
 
         _case_records(session, rng, today, units, users, add)
@@ -224,12 +232,12 @@ def _case_records(session: Session, rng: random.Random, today: dt.date, units: l
         punished = closing is not None and closing[1].get("outcome") == "处罚"
         if punished and rng.random() < 0.6:
             day = min(today, closing[0] + dt.timedelta(days=rng.randint(2, 20)))
-            add(Exposure, unit, creator, date=day, item_id=item_id, channel=rng.choice(EXPOSURE_CHANNELS))
+            add(Exposure, unit, creator, item.campaign_id, date=day, item_id=item_id, channel=rng.choice(EXPOSURE_CHANNELS))
         if punished and rng.random() < 0.7:
             day = min(today, closing[0] + dt.timedelta(days=rng.randint(1, 15)))
-            add(CreditListing, unit, creator, date=day, item_id=item_id, list_kind=CREDIT_LIST_KINDS[0])
+            add(CreditListing, unit, creator, item.campaign_id, date=day, item_id=item_id, list_kind=CREDIT_LIST_KINDS[0])
             if rng.random() < 0.15:
-                add(CreditListing, unit, creator, date=min(today, day + dt.timedelta(days=rng.randint(5, 30))),
+                add(CreditListing, unit, creator, item.campaign_id, date=min(today, day + dt.timedelta(days=rng.randint(5, 30))),
                     item_id=item_id, list_kind=CREDIT_LIST_KINDS[1])
         if typical_per_unit.get(unit.id, 0) < 2 and (punished or item.state in ("case_filed", "transferred")):
             typical_per_unit[unit.id] = typical_per_unit.get(unit.id, 0) + 1
@@ -240,7 +248,7 @@ def _case_records(session: Session, rng: random.Random, today: dt.date, units: l
             if punished:
                 fine = Decimal(closing[1].get("fine_amount") or 0)
                 content += f"经查，违法事实清楚，依法处以罚没款{fine:.2f}元。"
-            add(TypicalCase, unit, creator, item_id=item_id, flagged=True, reported_on=reported, content=content,
+            add(TypicalCase, unit, creator, item.campaign_id, item_id=item_id, flagged=True, reported_on=reported, content=content,
                 progress=PROGRESS.get(item.state, PROGRESS["case_filed"]))
 
 

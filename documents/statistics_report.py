@@ -2,8 +2,8 @@
 and a report submission (附件2 + 附件1) re-rendered from its frozen JSON.
 
 Every function takes the JSON of db.statistics.StatisticsTable.to_json() (live or frozen), so a submission
-renders exactly what was submitted. Headers, groups and counting rules come from workflow.statistics_columns
-(STAT_COLUMNS); the notice's line breaks of each header are used where the header text is unchanged.
+renders exactly what was submitted. Columns, groups and header lines come with the data (its campaign's layout);
+JSON frozen before layouts were data prints with the 2023 notice's line breaks (workflow.statistics_columns).
 
 PDF through the shared WeasyPrint set-up of documents/pdf.py (html_to_pdf, the static stylesheet statistics.css
 that 附件1 shares); XLSX with the sheet kit of documents/sheets.py.
@@ -24,8 +24,8 @@ from documents.ledger_report import SHEET_TITLE as LEDGER_SHEET_TITLE
 from documents.ledger_report import ledger_view, write_ledger_sheet
 from documents.pdf import ATTACHMENTS_STYLESHEET, html_to_pdf, metadata_date, template_environment
 from workflow.labels import STATISTICS_TITLE, calendar_day, chinese_date, period_text
-from workflow.statistics_columns import (CATEGORY_HEADER, STAT_COLUMNS, STATISTICS_ATTACHMENT, TOTAL_LABEL,
-                                         statistics_notes)
+from workflow.statistics_columns import (CATEGORY_HEADER, COUNTING_RULES, STAT_COLUMNS, STATISTICS_ATTACHMENT,
+                                         TOTAL_LABEL, statistics_notes)
 
 MONEY_FORMAT = "0.00"
 COUNT_FORMAT = "0"
@@ -46,12 +46,17 @@ class _Column:
 
 
 def _columns(data: dict) -> list[_Column]:
-    """The data's columns, with the notice's header line breaks where the header is the current one."""
+    """The data's columns with their header lines: as the data gives them (its campaign's layout), else — JSON
+    frozen before layouts were data — the 2023 notice's where the header is unchanged, else one line."""
     columns = []
     for c in data["columns"]:
         known = _BY_KEY.get(c.get("key", ""))
-        lines = known.lines if known is not None and known.header == c["header"] else (c["header"],)
-        money = known.money if known is not None else False
+        if c.get("lines"):
+            lines = tuple(c["lines"])
+        else:
+            lines = known.lines if known is not None and known.header == c["header"] else (c["header"],)
+        counting = COUNTING_RULES.get(c.get("key", ""))
+        money = counting.money if counting is not None else False
         width = "wide" if len(max(lines, key=len)) > 4 else "fig"
         columns.append(_Column(c.get("key", ""), c["group"], c["header"], lines, money, width))
     return columns

@@ -230,6 +230,7 @@ class ReportQueries(Protocol):
 
 class SpecialInspectionQueries(Protocol):
     def case(self, enterprise_id: int, *, reference: dt.date) -> SpecialInspectionCase | None: ...
+    def not_listed_reason(self, *, reference: dt.date) -> str: ...
 
 
 class UnitOfWork(Protocol):
@@ -255,7 +256,8 @@ class UnitOfWork(Protocol):
 
 
 class OverdueQuery(Protocol):
-    """The read side's overdue list: items past their deadline on `today`, priority category first, keyset-paged."""
+    """The read side's overdue list: items past their deadline on `today`, the campaign's priority category first,
+    then most overdue, keyset-paged."""
 
     def overdue(self, actor: Any, today: dt.date, *, unit: str | None, cursor: str | None,
                 limit: int) -> tuple[list[Any], str | None]: ...

@@ -30,7 +30,7 @@ def register_special_inspection(uow: UnitOfWork, actor: Actor, enterprise_id: in
             raise Forbidden("只有企业所属单位的承办人员或负责人可以登记专门现场检查")
         case = uow.special_inspections.case(enterprise_id, reference=today)
         if case is None:
-            raise Conflict("该企业两年内监督抽查不合格次数不足，无需专门现场检查")
+            raise Conflict(uow.special_inspections.not_listed_reason(reference=today))
         if case.follow_up_item_id is not None:
             raise Conflict(f"该企业最近一次抽查不合格后已登记隐患（编号 {case.follow_up_item_id}）")
         raw = dict(enterprise_uscc=case.enterprise_uscc, category=case.category, sub_product=case.sub_product,

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session
 
 from db.models import HazardItem
-from db.special_inspections import special_inspection_candidates, window_start
+from db.special_inspections import special_inspection_candidates
 from workflow.special_inspections import register_special_inspection
 from tests.db.activity_builders import Builder, at, new_enterprise
 from workflow.errors import Conflict, Forbidden, NotFound
@@ -27,9 +27,14 @@ def candidates(world, actor, reference=REFERENCE, **kw):
         return special_inspection_candidates(s, actor, reference=reference, **kw)
 
 
-def test_the_window_is_the_two_years_ending_on_the_reference_date():
-    assert window_start(D(2023, 9, 1)) == D(2021, 9, 1)
-    assert window_start(D(2024, 2, 29)) == D(2022, 2, 28)
+def test_the_window_is_the_two_years_ending_on_the_reference_date(db):
+    from db.special_inspections import special_inspection_rule
+
+    with Session(db.reader) as s:
+        rule = special_inspection_rule(s, REFERENCE)  # the 2023 campaign's, from its file
+    assert (rule.window_years, rule.min_failures, rule.source, rule.problem_type) == (2, 2, "监督抽查", "质量低劣")
+    assert rule.window_start(D(2023, 9, 1)) == D(2021, 9, 1)
+    assert rule.window_start(D(2024, 2, 29)) == D(2022, 2, 28)
 
 
 def test_two_failed_inspections_within_two_years_flag_an_enterprise(any_world):

@@ -12,7 +12,8 @@ from workflow import records
 from db import record_queries
 from db.models import ReportSubmission
 from db.statistics import statistics
-from db.submissions import active_campaign, get_submission, list_submissions, submission_status, verify_submission
+from db.campaigns import campaign_of_date
+from db.submissions import get_submission, list_submissions, submission_status, verify_submission
 from documents.statistics_report import submission_pdf, submission_xlsx
 from tests.db.activity_builders import LATER, Builder, at, new_enterprise
 from workflow.errors import Forbidden, InputInvalid, NotFound
@@ -36,7 +37,7 @@ def seed_july(world):
 
 def test_the_campaigns_deadlines_are_the_month_ends_and_the_two_summaries(db):
     with Session(db.reader) as s:
-        deadlines = reporting_deadlines(active_campaign(s))
+        deadlines = reporting_deadlines(campaign_of_date(s, D(2023, 7, 10)))
     assert [d.due_on for d in deadlines] == [D(2023, 6, 30), D(2023, 7, 31), D(2023, 8, 15), D(2023, 8, 31),
                                              D(2023, 9, 30), D(2023, 10, 31), D(2023, 11, 15)]
     phase = deadlines[2]
@@ -111,7 +112,7 @@ def test_the_overview_marks_each_deadline_and_unit_submitted_late_missing_or_pen
     submit_report(any_world.uow(), any_world.other_leader, JULY, at(D(2023, 8, 1), 9))  # a day late
     submit_report(any_world.uow(), any_world.other_leader, JULY, at(D(2023, 8, 2), 9))  # a correction
     with Session(any_world.db.reader) as s:
-        overview = submission_status(s, active_campaign(s), today=D(2023, 8, 5))
+        overview = submission_status(s, campaign_of_date(s, D(2023, 8, 5)), today=D(2023, 8, 5))
     by_key = {d.deadline.key: d for d in overview}
     assert len(overview) == 7
     july = {u.unit_code: u for u in by_key[JULY].units}

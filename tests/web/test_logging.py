@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import json
 import logging
 import re
@@ -36,6 +37,23 @@ def text_logging_at_info(caplog):
     caplog.set_level(logging.INFO)
     yield
     logging_setup.configure(fmt="text", level="INFO")
+
+
+def run_on_own_loop(coroutine) -> None:
+    """asyncio.run in a thread of its own: the browser tests' Playwright keeps an event loop in the main thread."""
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(coroutine)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(30)
+    if failure:
+        raise failure[0]
 
 
 def access_records(caplog) -> list[logging.LogRecord]:
@@ -146,8 +164,8 @@ def test_an_exception_escaping_the_app_is_logged_as_500_and_raised(caplog):
         raise RuntimeError("boom")
 
     scope = {"type": "http", "method": "GET", "path": "/x", "headers": []}
-    with pytest.raises(RuntimeError):
-        asyncio.run(RequestLog(raising_app)(scope, None, None))
+    with pytest.raises(RuntimeError, match="boom"):
+        run_on_own_loop(RequestLog(raising_app)(scope, None, None))
     (line,) = access_records(caplog)
     assert line.access["status"] == 500 and line.access["path"] == "/x"
 
@@ -164,7 +182,7 @@ def test_records_written_in_a_worker_thread_carry_the_request_id(caplog):
         sent.append(message)
 
     scope = {"type": "http", "method": "GET", "path": "/x", "headers": [(b"x-request-id", b"rid-7")]}
-    asyncio.run(RequestLog(app)(scope, None, send))
+    run_on_own_loop(RequestLog(app)(scope, None, send))
     (record,) = [r for r in caplog.records if r.name == "hazardtrack.test"]
     assert record.request_id == "rid-7" and scope["state"]["request_id"] == "rid-7"
     assert (b"x-request-id", b"rid-7") in sent[0]["headers"]

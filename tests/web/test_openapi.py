@@ -14,15 +14,15 @@ from litestar.testing import TestClient
 
 from db.engine import open_database
 from workflow.enterprise_fields import FORM_FIELDS as ENTERPRISE_FIELDS
-from tests.conftest import EVENT_INPUTS, PUDONG_USCC, World, register_input
+from tests.conftest import EVENT_INPUTS, NOW, PUDONG_USCC, World, register_input
 from tests.web.api_support import Api, make_app
 from web.app import create_app
 from web.settings import Settings
-from workflow.clock import business_date, now
+from workflow.clock import business_date
 from workflow.record_kinds import KINDS
 from workflow.table import CLOSE_OUTCOMES, EVENTS, TRANSITION_EVENTS
 
-TODAY = business_date(now())
+TODAY = business_date(NOW)  # the app's clock is pinned at NOW (tests/web/api_support.make_app)
 NO_BODY = {("post", "/api/v1/special-inspections/{enterprise_id}/register")}  # registers from the flagged record
 FILE_ROUTES = {
     "/api/v1/documents/{document_id}/pdf": {"application/pdf"},

@@ -251,3 +251,6 @@ class _Reports(_Repo):
 class _SpecialInspections(_Repo):
     def case(self, enterprise_id: int, *, reference: dt.date):
         return self.uow.special_cases.get(enterprise_id)
+
+    def not_listed_reason(self, *, reference: dt.date) -> str:
+        return "该企业两年内监督抽查不合格不足2次，无需专门现场检查"

@@ -12,6 +12,7 @@ from litestar.params import SkipValidation
 from sqlmodel import Session
 
 from db import record_queries, special_inspections as risk, submissions
+from db.campaigns import report_campaign
 from db.queries import find_unit
 from db.uow import SqlUnitOfWork
 from documents.statistics_report import submission_pdf, submission_xlsx
@@ -132,7 +133,10 @@ REPORT_KINDS = {"statistics": "statistics", "ledger": "ledger", "issue-list": "i
 
 
 def build_for(runtime: Runtime, actor, kind: str, params: dict[str, Any]) -> tuple[bytes, str, str]:
-    """(bytes, media type, filename) of a report for the actor's scope: own unit for handlers and leaders."""
+    """(bytes, media type, filename) of a report for the actor's scope: own unit for handlers and leaders.
+
+    The campaign is `campaign=KEY`, else the campaign of the period's first day, else today's; without dates the
+    report covers the campaign's own period (db.campaigns.report_campaign)."""
     if kind not in REPORT_KINDS:
         raise NotFound("没有这种报表")
     fmt = params.get("format") or "json"
@@ -141,14 +145,16 @@ def build_for(runtime: Runtime, actor, kind: str, params: dict[str, Any]) -> tup
     start, end = _dates(params)
     with Session(runtime.database.reader) as session:
         unit_id = scope_unit(actor, unit_id_of(session, params.get("unit")))
-        campaign = submissions.active_campaign(session)
+        campaign = report_campaign(session, key=params.get("campaign") or None, date_from=start or end,
+                                   today=runtime.clock.today())
         start, end = start or campaign.starts_on, end or campaign.ends_on
         if end < start:
             raise InputInvalid({"to": "截止日期不能早于起始日期"})
         from db.models import Unit
 
         unit = session.get(Unit, unit_id) if unit_id else None
-        data = render_report(session, REPORT_KINDS[kind], unit, start, end, fmt, today=runtime.clock.today())
+        data = render_report(session, REPORT_KINDS[kind], unit, start, end, fmt, today=runtime.clock.today(),
+                             campaign=campaign)
     label = scope_label(unit)
     filename = f"{TITLES[REPORT_KINDS[kind]]}-{label}-{start.isoformat()}至{end.isoformat()}.{fmt}"
     return data, FORMATS[fmt], filename
@@ -222,14 +228,17 @@ async def api_submission_file(request: Request, submission_id: int, fmt: str) ->
     return file_response(data, media_type, filename)
 
 
-@get("/api/v1/reporting-status", responses=errors(401, 403, 404), operation_class=operation())
+@get("/api/v1/reporting-status", responses=errors(401, 403, 404),
+     operation_class=operation(params=(schemas.CAMPAIGN,)))
 async def api_reporting_status(request: Request) -> schemas.ReportingStatus:
-    def run(runtime: Runtime):
+    def run(runtime: Runtime, params):
+        today = runtime.clock.today()
         with Session(runtime.database.reader) as session:
-            statuses = submissions.submission_status(session, today=runtime.clock.today())
-            return {"deadlines": [d.to_json() for d in statuses]}
+            campaign = report_campaign(session, key=params.get("campaign") or None, date_from=None, today=today)
+            return {"campaign": campaign.key,
+                    "deadlines": [d.to_json() for d in submissions.submission_status(session, campaign, today=today)]}
 
-    return await in_thread(run, request.app.state.runtime)
+    return await in_thread(run, request.app.state.runtime, dict(request.query_params))
 
 
 # --- 专门现场检查: enterprises with two or more failed sampling inspections within two years -------------------

@@ -36,7 +36,6 @@ from db.submissions import STATUS_LABELS
 from web.reports import FORMATS
 from workflow.fields import FieldSpec
 from workflow.record_kinds import KINDS, RecordKind
-from workflow.statistics_columns import STAT_COLUMNS
 from workflow.table import DOCUMENT_KINDS, EVENTS, STATE_LABELS, TRANSITION_EVENTS, Deadline, Role, State
 
 MAX_LIMIT = 200  # lists: limit 1 … 200 (DESIGN §7)
@@ -390,11 +389,11 @@ class StatisticsColumn(TypedDict):
     key: str
     group: str
     header: str
+    lines: NotRequired[Annotated[list[str], _doc(description="表头按通知的分行")]]
 
 
 StatisticsValues = Annotated[list[float], _doc(  # JSON numbers (a oneOf integer|number would match an integer twice)
-    min_items=len(STAT_COLUMNS), max_items=len(STAT_COLUMNS),
-    description=f"{len(STAT_COLUMNS)} 个数，按通知附件2的列序；万元数保留两位小数")]
+    description="每列一个数，按该专项行动附件2的列序（columns）；万元数保留两位小数")]
 
 
 class StatisticsRow(TypedDict):
@@ -409,7 +408,9 @@ class StatisticsTotal(TypedDict):
 Statistics = _typed_dict("Statistics", {
     "unit": Annotated[str, _doc(description="填表单位；全市为“全市”")], "unit_code": Optional[str],
     "from": Date, "to": Date, "columns": list[StatisticsColumn], "rows": list[StatisticsRow],
-    "total": StatisticsTotal, "notes": list[str]}, "附件2 统计表（format=json）")
+    "total": StatisticsTotal, "notes": list[str],
+    "campaign": NotRequired[Annotated[str, _doc(description="专项行动代码（报送冻结于此字段之前的表没有它）")]]},
+    "附件2 统计表（format=json）")
 
 
 class LedgerColumn(TypedDict):
@@ -432,7 +433,8 @@ class LedgerRow(TypedDict):
 
 
 Ledger = _typed_dict("Ledger", {"unit": str, "unit_code": Optional[str], "from": Date, "to": Date,
-                                "columns": list[LedgerColumn], "rows": list[LedgerRow]}, "附件1 典型案例台账（format=json）")
+                                "columns": list[LedgerColumn], "rows": list[LedgerRow],
+                                "campaign": NotRequired[str]}, "附件1 典型案例台账（format=json）")
 
 
 class IssueListRow(TypedDict):
@@ -492,6 +494,7 @@ DeadlineStatus = _typed_dict("DeadlineStatus", {**ReportingDeadline.__annotation
 
 
 class ReportingStatus(TypedDict):
+    campaign: Annotated[str, _doc(description="专项行动代码")]
     deadlines: list[DeadlineStatus]
 
 
@@ -569,9 +572,10 @@ ITEM_QUERY = (
 OVERDUE_QUERY = (UNIT, CURSOR, LIMIT)
 ENTERPRISE_QUERY = (query("q", "企业名称片段或统一社会信用代码前缀"), UNIT, CURSOR, LIMIT)
 RECORD_QUERY = (UNIT, *PERIOD, CURSOR, LIMIT)
+CAMPAIGN = query("campaign", "专项行动代码（如 campaign_2023）；缺省为数据周期起始日所属的专项行动")
 REPORT_QUERY = (UNIT, _date_param("from", "起始日期（含）；缺省为专项行动起始日"),
                 _date_param("to", "截止日期（含）；缺省为专项行动截止日"),
-                query("format", "格式，默认 json", Schema(type=OpenAPIType.STRING, enum=list(FORMATS))))
+                query("format", "格式，默认 json", Schema(type=OpenAPIType.STRING, enum=list(FORMATS))), CAMPAIGN)
 SUBMISSION_QUERY = (UNIT, query("deadline", "报送节点（deadline_key）"))
 SPECIAL_INSPECTION_QUERY = (query("date", "参照日期（含），默认今天；向前两年内的抽查", Schema(
     type=OpenAPIType.STRING, format="date")), UNIT)  # type: ignore[arg-type]

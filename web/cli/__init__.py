@@ -26,6 +26,28 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_load_campaign(args: argparse.Namespace) -> int:
+    from db.reference import load_campaign_file
+    from db.uow import SqlUnitOfWork
+    from workflow.errors import InputInvalid
+
+    database = _database()
+    try:
+        with SqlUnitOfWork(database) as uow:
+            added = load_campaign_file(uow.session, Path(args.file))
+            uow.commit()
+    except InputInvalid as exc:
+        print(f"错误：专项行动文件 {args.file} 未载入，共 {len(exc.fields)} 处问题：", file=sys.stderr)
+        for field, message in exc.fields.items():
+            print(f"  {field}：{message}", file=sys.stderr)
+        return 1
+    if added["campaigns"]:
+        print(f"已载入专项行动：产品类别 {added['categories']} 个，重点问题和来源 {added['terms']} 个。")
+    else:
+        print("该专项行动已载入，内容相同，无需更改。")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from demo import load_demo
     from db.setup import initialise
@@ -104,6 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("init", help="迁移数据库并载入单位与专项行动目录（可重复运行）")
     p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("load-campaign", help="载入另一个专项行动文件（格式同 db/reference/campaign_2023.json；可重复运行）")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_load_campaign)
 
     p = sub.add_parser("demo", help="载入演示数据")
     p.add_argument("--seed", type=int, default=2023)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from workflow.errors import DomainError
 
 
 def _database():
@@ -23,16 +24,19 @@ def _database():
     return open_database()
 
 
-def _resolve_period(session: Session, args: argparse.Namespace) -> tuple[dt.date, dt.date]:
-    """Without --from/--to, the active campaign's period."""
-    from db.models import Campaign
+def _resolve_period(session: Session, args: argparse.Namespace):
+    """(campaign, start, end): --campaign, else the campaign of --from, else today's; without --from/--to, the
+    campaign's own period."""
+    from db.campaigns import report_campaign
+    from workflow.clock import Clock
 
-    campaign = session.execute(select(Campaign).where(Campaign.active).order_by(Campaign.starts_on.desc())).scalars().first()
-    start = dt.date.fromisoformat(args.date_from) if args.date_from else campaign.starts_on
-    end = dt.date.fromisoformat(args.date_to) if args.date_to else campaign.ends_on
+    start = dt.date.fromisoformat(args.date_from) if args.date_from else None
+    end = dt.date.fromisoformat(args.date_to) if args.date_to else None
+    campaign = report_campaign(session, key=args.campaign, date_from=start or end, today=Clock().today())
+    start, end = start or campaign.starts_on, end or campaign.ends_on
     if end < start:
         raise ValueError("--to 不能早于 --from")
-    return start, end
+    return campaign, start, end
 
 
 def _resolve_unit(session: Session, key: str | None):
@@ -46,12 +50,12 @@ def _resolve_unit(session: Session, key: str | None):
     return unit
 
 
-def build_report(session: Session, kind: str, unit, start: dt.date, end: dt.date, fmt: str) -> bytes:
+def build_report(session: Session, kind: str, unit, start: dt.date, end: dt.date, fmt: str, campaign=None) -> bytes:
     """One report as bytes. Shared by the CLI and the web routes."""
     from web.reports import render_report
     from workflow.clock import Clock
 
-    return render_report(session, kind, unit, start, end, fmt, today=Clock().today())
+    return render_report(session, kind, unit, start, end, fmt, today=Clock().today(), campaign=campaign)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -59,10 +63,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         with Session(database.reader) as session:
             unit = _resolve_unit(session, args.unit)
-            start, end = _resolve_period(session, args)
-            data = build_report(session, args.kind, unit, start, end, args.format)
+            campaign, start, end = _resolve_period(session, args)
+            data = build_report(session, args.kind, unit, start, end, args.format, campaign)
     except ValueError as exc:
         print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except DomainError as exc:
+        print(f"错误：{exc.detail}", file=sys.stderr)
         return 2
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -144,6 +151,7 @@ def register(sub) -> None:
     p.add_argument("--unit", help="单位代码或全称；省略为全市")
     p.add_argument("--from", dest="date_from", help="起始日期 YYYY-MM-DD；省略为专项行动开始")
     p.add_argument("--to", dest="date_to", help="截止日期 YYYY-MM-DD；省略为专项行动结束")
+    p.add_argument("--campaign", help="专项行动代码（如 campaign_2023）；省略为数据周期起始日所属的专项行动")
     p.add_argument("--format", choices=["pdf", "xlsx", "json"], default="pdf")
     p.add_argument("--output", required=True)
     p.set_defaults(func=cmd_report)

@@ -9,8 +9,10 @@ from litestar import MediaType, Request
 from litestar.response import Template
 from sqlmodel import Session
 
+from db.campaigns import rules_of_date
 from db.models import Unit
 from workflow.labels import CITY_LABEL
+from workflow.errors import NotFound
 
 
 def unit_label(request: Request) -> str:
@@ -22,6 +24,20 @@ def unit_label(request: Request) -> str:
         return unit.label if unit else ""
 
 
+def priority(request: Request) -> dict[str, str] | None:
+    """The priority category of today's campaign and its mark ({name, label}; 2023: 燃气用品, 全覆盖整治), which
+    every page marks on its rows; None when the campaign has none or nobody is signed in."""
+    if request.state.actor is None:
+        return None
+    runtime = request.app.state.runtime
+    with Session(runtime.database.reader) as session:
+        try:
+            chosen = rules_of_date(session, runtime.clock.today()).priority
+        except NotFound:
+            return None
+    return {"name": chosen.name, "label": chosen.label} if chosen else None
+
+
 def flash(request: Request, text: str, kind: str = "ok") -> None:
     messages = list(request.session.get("flashes", []))
     messages.append({"text": text, "kind": kind})
@@ -31,7 +47,8 @@ def flash(request: Request, text: str, kind: str = "ok") -> None:
 def page(request: Request, template: str, *, nav: str = "", status_code: int = 200, **context: Any) -> Template:
     flashes = request.session.pop("flashes", []) if "session" in request.scope and request.session else []
     return Template(template, status_code=status_code, media_type=MediaType.HTML, context={
-        "actor": request.state.actor, "unit_label": unit_label(request), "nav": nav, "flashes": flashes, **context})
+        "actor": request.state.actor, "unit_label": unit_label(request), "nav": nav, "flashes": flashes,
+        "priority": priority(request), **context})
 
 
 # --- helpers for the page modules ---------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from litestar.response import Template
 from sqlalchemy import func, select
 
 from db import queries
-from db.models import Campaign, HazardItem, ItemEvent, Unit
+from db.campaigns import campaign_of_date, priority_category
+from db.models import HazardItem, ItemEvent, Unit
 from db.scoping import scoped
 from db.supervision import open_flags
 from web.pages.charts import bar_chart, grouped_bar_chart
@@ -19,6 +20,7 @@ from web.pages.common import page, reader, runtime_of, today
 from web.pages.items import catalog_options
 from web.app_state import in_thread
 from web.serializers import item_summary
+from workflow.errors import NotFound
 from workflow.table import EVENTS, STATE_LABELS, State
 
 DUE_SOON_DAYS = 7
@@ -26,9 +28,10 @@ LIST_ROWS = 10
 
 
 def _campaign(session, day: dt.date) -> dict[str, Any] | None:
-    campaign = session.execute(select(Campaign).where(Campaign.active).order_by(Campaign.starts_on.desc())) \
-        .scalars().first()
-    if campaign is None:
+    """Today's campaign (db.campaigns) as the dashboard shows it; None when none is loaded."""
+    try:
+        campaign = campaign_of_date(session, day)
+    except NotFound:
         return None
     phases = [p for p in campaign.phases if p["start"] <= day.isoformat() <= p["end"]]
     upcoming = [d for d in campaign.reporting_deadlines if d["due_on"] >= day.isoformat()]
@@ -51,7 +54,8 @@ def _context(runtime, actor) -> dict[str, Any]:
         due_soon_total = session.execute(select(func.count()).select_from(
             base.where(HazardItem.deadline >= day, HazardItem.deadline <= day + dt.timedelta(days=DUE_SOON_DAYS))
             .order_by(None).subquery())).scalar_one()
-        overdue = session.execute(queries.overdue_query(actor, day).limit(LIST_ROWS)).all()
+        overdue = session.execute(queries.overdue_query(actor, day, priority=priority_category(session, day))
+                                  .limit(LIST_ROWS)).all()
         recent_query = (select(ItemEvent, HazardItem.category, HazardItem.unit_id)
                         .join(HazardItem, HazardItem.id == ItemEvent.item_id))
         recent_query = scoped(recent_query, HazardItem.unit_id, actor)

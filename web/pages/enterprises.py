@@ -13,7 +13,7 @@ from db import queries
 from db.models import Enterprise, HazardItem, Unit
 from db.record_models import SamplingInspection
 from db.scoping import scoped
-from db.special_inspections import MIN_FAILURES, failures_in_window
+from db.special_inspections import failures_in_window, special_inspection_rule
 from db.uow import SqlUnitOfWork
 from web.api.enterprises import search_enterprises
 from web.pages.common import flash, page, pagination_link, query_dict, reader, record_id, runtime_of, today
@@ -112,12 +112,14 @@ def _detail_context(runtime, actor, enterprise_id: int) -> dict[str, Any]:
         rows = scoped(select(s, Unit.label).join(Unit, Unit.id == s.unit_id).where(s.enterprise_id == enterprise.id),
                       s.unit_id, actor)
         sampling = session.execute(rows.order_by(s.date.desc(), s.id.desc()).limit(200)).all()
-        # the same rule as the 专门现场检查 list: failed inspections within the two-year window ending today
+        # the same rule as the 专门现场检查 list: failed inspections within the window of today's campaign
+        rule = special_inspection_rule(session, day)
         failures = failures_in_window(session, enterprise.id, reference=day)
+        special = failures >= rule.min_failures
         sampling_available = True
     return {"e": enterprise, "unit": unit, "items": items, "sampling": sampling,
             "sampling_available": sampling_available, "failures": failures,
-            "special_inspection": failures >= MIN_FAILURES,
+            "special_inspection": special, "special_rule": rule,
             "may_edit": actor.unit_id is not None and actor.unit_id == enterprise.unit_id,
             "may_register": actor.may_register}
 
@@ -164,7 +166,7 @@ def _editable(runtime, actor, enterprise_id: int) -> Enterprise:
     with reader(runtime) as session:
         enterprise = session.get(Enterprise, enterprise_id)
     if enterprise is None or not actor.can_see_unit(enterprise.unit_id):
-        raise NotFound("企业不存在或无权查看")  # as db.enterprises.update_enterprise answers
+        raise NotFound("企业不存在或无权查看")  # as workflow.enterprises.update_enterprise answers
     if actor.unit_id is None or actor.unit_id != enterprise.unit_id:
         raise Forbidden("只能修改本单位的企业")
     return enterprise

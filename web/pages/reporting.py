@@ -5,13 +5,15 @@ from __future__ import annotations
 
 
 from typing import Any
+from urllib.parse import quote
 
 from litestar import MediaType, Request, Response, get, post
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 
 from db import record_queries, special_inspections as risk, submissions
-from db.models import Unit
+from db.campaigns import campaign_of_date, report_campaign
+from db.models import Campaign, Unit
 from db.statistics import statistics
 from db.repositories import Catalogs
 from db.uow import SqlUnitOfWork
@@ -161,22 +163,26 @@ def _reports_context(runtime, actor, params: dict[str, str]) -> dict[str, Any]:
     from web.api.reporting import _dates
 
     with reader(runtime) as session:
-        campaign = submissions.active_campaign(session)
         errors: dict[str, str] = {}
         try:
             start, end = _dates(params)
         except InputInvalid as exc:
             errors, start, end = exc.fields, None, None
+        campaign = report_campaign(session, key=params.get("campaign") or None, date_from=start or end,
+                                   today=today(runtime))
         start, end = start or campaign.starts_on, end or campaign.ends_on
         unit_id = scope_unit(actor, unit_id_of(session, params.get("unit")))
         unit = session.get(Unit, unit_id) if unit_id else None
-        table = None if errors else statistics(session, unit_id=unit_id, date_from=start, date_to=end).to_json()
+        table = None if errors else statistics(session, unit_id=unit_id, date_from=start, date_to=end,
+                                               campaign=campaign).to_json()
+        campaigns = list(session.execute(select(Campaign).order_by(Campaign.starts_on)).scalars())
         units = _units(session) if actor.sees_all_units else []
         months = [(d.title, d.covers_from, d.covers_to) for d in submissions.reporting_deadlines(campaign)
                   if d.kind == "monthly"]
-    query = f"from={start.isoformat()}&to={end.isoformat()}" + (f"&unit={unit.code}" if unit and actor.sees_all_units else "")
+    query = (f"from={start.isoformat()}&to={end.isoformat()}&campaign={quote(campaign.key)}"
+             + (f"&unit={unit.code}" if unit and actor.sees_all_units else ""))
     return {"table": table, "start": start, "end": end, "unit": unit, "units": units, "errors": errors,
-            "query": query, "months": months, "campaign": campaign}
+            "query": query, "months": months, "campaign": campaign, "campaigns": campaigns}
 
 
 @get("/reports")
@@ -197,7 +203,7 @@ async def report_file(request: Request, kind: str) -> Response:
 
 def _submissions_context(runtime, actor) -> dict[str, Any]:
     with reader(runtime) as session:
-        campaign = submissions.active_campaign(session)
+        campaign = campaign_of_date(session, today(runtime))
         deadlines = submissions.reporting_deadlines(campaign)
         mine = submissions.list_submissions(session, actor) if not actor.sees_all_units else []
         status = [d.to_json() for d in submissions.submission_status(session, campaign, today=today(runtime))]
@@ -243,10 +249,11 @@ async def submission_file(request: Request, submission_id: int, fmt: str) -> Res
 
 def _special_context(runtime, actor, params: dict[str, str]) -> dict[str, Any]:
     with reader(runtime) as session:
+        rule = risk.special_inspection_rule(session, today(runtime))
         flagged = risk.special_inspection_candidates(session, actor, reference=today(runtime),
-                                                     unit_id=unit_id_of(session, params.get("unit")))
+                                                     unit_id=unit_id_of(session, params.get("unit")), rule=rule)
         return {"flagged": [f.to_json() for f in flagged], "units": _units(session) if actor.sees_all_units else [],
-                "filters": params}
+                "filters": params, "rule": rule}
 
 
 @get("/special-inspections")

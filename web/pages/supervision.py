@@ -1,5 +1,5 @@
-"""The city supervisor's view: overdue work (gas appliances first), cases open past 90 days, the unit ranking,
-and 挂牌督办 — flagging an item or a unit with a note that the unit then sees."""
+"""The city supervisor's view: overdue work (the campaign's priority category first — 2023: 燃气用品), cases open
+past 90 days, the unit ranking, and 挂牌督办 — flagging an item or a unit with a note that the unit then sees."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from litestar import MediaType, Request, get, post
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 
+from db.campaigns import priority_category
 from db.models import Unit
-from db.special_inspections import special_inspection_candidates
+from db.special_inspections import special_inspection_candidates, special_inspection_rule
 from db.supervision import (
     STALE_CASE_DAYS,
     open_flags,
@@ -19,7 +20,6 @@ from db.supervision import (
     stale_cases,
     unit_ranking,
 )
-from db.queries import GAS
 from db.uow import SqlUnitOfWork
 from web.pages.charts import bar_chart
 from web.pages.common import flash, page, reader, record_id, runtime_of, today
@@ -40,20 +40,23 @@ def _context(runtime, actor, flag_unit_id: int | None = None) -> dict[str, Any]:
         stale = stale_cases(session, actor, day)
         ranking = unit_ranking(session, day)
         flags = open_flags(session, actor)
-        special = [f.to_json() for f in special_inspection_candidates(session, actor, reference=day)]
+        special_rule = special_inspection_rule(session, day)
+        special = [f.to_json() for f in special_inspection_candidates(session, actor, reference=day,
+                                                                      rule=special_rule)]
+        priority = priority_category(session, day)
         units = list(session.execute(select(Unit).where(Unit.enforces.is_(True)).order_by(Unit.position, Unit.id))
                      .scalars())
         flag_unit = session.get(Unit, flag_unit_id) if flag_unit_id else None
     flagged_items = {f.item_id for f in flags if f.item_id}
     flagged_units = {f.unit_id for f in flags if not f.item_id}
     by_category: dict[str, dict[str, Any]] = {}
-    for row in grid:  # gas appliances first, then the largest counts (the order of overdue_by_unit_and_category)
+    for row in grid:  # the priority category first, then the largest counts (overdue_by_unit_and_category's order)
         entry = by_category.setdefault(row["category"], {"category": row["category"], "count": 0, "max_days": 0,
                                                          "units": []})
         entry["count"] += row["count"]
         entry["max_days"] = max(entry["max_days"], row["max_days"])
         entry["units"].append((row["unit"], row["count"]))
-    categories = sorted(by_category.values(), key=lambda c: (c["category"] != GAS, -c["count"], c["category"]))
+    categories = sorted(by_category.values(), key=lambda c: (c["category"] != priority, -c["count"], c["category"]))
     for entry in categories:
         entry["units"].sort(key=lambda u: (-u[1], u[0]))
     ranked = [r for r in ranking if r["total"]]
@@ -63,14 +66,14 @@ def _context(runtime, actor, flag_unit_id: int | None = None) -> dict[str, Any]:
     return {
         "overdue": [dict(item_summary(i, e, u, day), flagged=i.id in flagged_items) for i, e, u in overdue],
         "overdue_total": overdue_total, "overdue_cap": OVERDUE_ROWS,
-        "categories": categories, "top_count": max((c["count"] for c in categories), default=0), "gas": GAS,
+        "categories": categories, "top_count": max((c["count"] for c in categories), default=0),
         "stale": [dict(item_summary(i, e, u, day), filed_on=filed, open_days=(day - filed).days)
                   for i, e, u, filed in stale],
         "stale_days": STALE_CASE_DAYS,
         "ranking": ranking, "ranking_chart": chart,
         "flags": flags, "flagged_units": flagged_units, "units": units, "max_note": MAX_NOTE,
         "flag_unit": flag_unit,
-        "special": special,
+        "special": special, "special_rule": special_rule,
     }
 
 
