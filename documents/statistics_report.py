@@ -25,7 +25,7 @@ from documents.ledger_report import ledger_view, write_ledger_sheet
 from documents.pdf import ATTACHMENTS_STYLESHEET, html_to_pdf, metadata_date, template_environment
 from workflow.labels import STATISTICS_TITLE, calendar_day, chinese_date, period_text
 from workflow.statistics_columns import (CATEGORY_HEADER, COUNTING_RULES, STAT_COLUMNS, STATISTICS_ATTACHMENT,
-                                         TOTAL_LABEL, statistics_notes)
+                                         TOTAL_LABEL, column_groups, statistics_notes)
 
 MONEY_FORMAT = "0.00"
 COUNT_FORMAT = "0"
@@ -63,13 +63,7 @@ def _columns(data: dict) -> list[_Column]:
 
 
 def _groups(columns: list[_Column]) -> list[tuple[str, int]]:
-    groups: list[tuple[str, int]] = []
-    for c in columns:
-        if groups and groups[-1][0] == c.group:
-            groups[-1] = (c.group, groups[-1][1] + 1)
-        else:
-            groups.append((c.group, 1))
-    return groups
+    return list(column_groups(columns))
 
 
 def _cell(value: Any, money: bool) -> str:

@@ -5,7 +5,7 @@ lifts the flag later; flags are never deleted. Each runs in one unit of work and
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Callable
 
 from workflow.actor import Actor
 from workflow.audit import audit
@@ -27,30 +27,39 @@ def clean_note(note: Any) -> str:
 
 
 def flag_item(uow: UnitOfWork, actor: Actor, item_id: int, note: Any, now: dt.datetime) -> FlagRecord:
-    require_supervisor(actor, ONLY_SUPERVISORS)
-    text = clean_note(note)
-    with uow:
+    """Flag one hazard item; its unit sees the note on its dashboard and the item page."""
+
+    def target() -> tuple[int, int | None]:
         item = uow.items.get(item_id)
         if item is None:
             raise NotFound("隐患不存在")
-        flag = uow.flags.add(unit_id=item.unit_id, item_id=item.id, note=text, created_by=actor.user_id,
-                             created_by_name=actor.name, created_at=now)
-        uow.commit()
-    audit("flag_opened", flag_id=flag.id, item_id=item_id, unit_id=flag.unit_id, by=actor.user_id)
-    return flag
+        return item.unit_id, item.id
+
+    return _open(uow, actor, target, note, now)
 
 
 def flag_unit(uow: UnitOfWork, actor: Actor, unit_id: int, note: Any, now: dt.datetime) -> FlagRecord:
-    require_supervisor(actor, ONLY_SUPERVISORS)
-    text = clean_note(note)
-    with uow:
+    """Flag a whole unit."""
+
+    def target() -> tuple[int, int | None]:
         unit = uow.units.get(unit_id)
         if unit is None:
             raise NotFound("单位不存在")
-        flag = uow.flags.add(unit_id=unit.id, item_id=None, note=text, created_by=actor.user_id,
+        return unit.id, None
+
+    return _open(uow, actor, target, note, now)
+
+
+def _open(uow: UnitOfWork, actor: Actor, target: Callable[[], tuple[int, int | None]], note: Any,
+          now: dt.datetime) -> FlagRecord:
+    require_supervisor(actor, ONLY_SUPERVISORS)
+    text = clean_note(note)
+    with uow:
+        unit_id, item_id = target()
+        flag = uow.flags.add(unit_id=unit_id, item_id=item_id, note=text, created_by=actor.user_id,
                              created_by_name=actor.name, created_at=now)
         uow.commit()
-    audit("flag_opened", flag_id=flag.id, item_id=None, unit_id=unit_id, by=actor.user_id)
+    audit("flag_opened", flag_id=flag.id, item_id=item_id, unit_id=unit_id, by=actor.user_id)
     return flag
 
 

@@ -27,15 +27,11 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_load_campaign(args: argparse.Namespace) -> int:
-    from db.reference import load_campaign_file
-    from db.uow import SqlUnitOfWork
+    from db.setup import load_campaign
     from workflow.errors import InputInvalid
 
-    database = _database()
     try:
-        with SqlUnitOfWork(database) as uow:
-            added = load_campaign_file(uow.session, Path(args.file))
-            uow.commit()
+        added = load_campaign(_database(), Path(args.file))
     except InputInvalid as exc:
         print(f"错误：专项行动文件 {args.file} 未载入，共 {len(exc.fields)} 处问题：", file=sys.stderr)
         for field, message in exc.fields.items():
