@@ -21,6 +21,7 @@ from workflow.accounts import hash_password
 from workflow.labels import scope_label
 from db.campaigns import campaign_of_date, periods, rules_of
 from demo.activities import load_demo_activities
+from demo.trades import TRADES
 from db.engine import Database
 from db.models import Campaign, Enterprise, HazardItem, Unit, User, utcnow
 from db.repositories import load_catalog
@@ -48,13 +49,6 @@ GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "
 TRADE_NAMES = ["宏达", "华安", "申欣", "恒通", "金盾", "永固", "联创", "瑞丰", "东方", "协力", "新亚", "兴业", "中环",
                "浦江", "长江", "光明", "百汇", "鑫源", "利民", "安泰", "捷诚", "振华", "明珠", "九州", "天翔", "佳美",
                "锦程", "嘉禾", "宝利", "同济", "和平", "星火", "嘉信", "凯越", "润泽", "德昌", "海鸥", "顺昌"]
-TRADES = {
-    "危险化学品": "化工", "危险化学品车载常压罐体": "罐车制造", "水泥": "建材", "电线电缆": "电线电缆", "化肥": "农资",
-    "消防产品": "消防器材", "成品油": "石油销售", "防爆电气": "防爆电器", "电动自行车": "电动车", "电动自行车充电器和电池": "电源科技",
-    "电动自行车乘员头盔": "安全防护用品", "燃气用品": "燃气器具", "烟花爆竹": "烟花爆竹", "老年用品": "康养用品",
-    "食品用纸包装和容器等制品": "包装制品", "电热食品加工设备": "厨房电器", "农用地膜": "塑料制品", "安全帽": "劳保用品",
-    "与成品油性质相近的化工产品": "石化", "儿童学生用品": "文教用品",
-}
 # Where the non-district units' enterprises sit (临港 is in 浦东新区; the airport branch covers 虹桥 and 浦东 airports).
 ADDRESS_DISTRICT = {"LG": "浦东新区临港新片区", "JCFJ": "长宁区", "ZFZD": "闵行区"}
 ROADS = ["张江路", "金科路", "龙阳路", "漕宝路", "沪闵路", "中山北路", "江场路", "共和新路", "宝杨路", "曹安公路",

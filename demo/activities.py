@@ -41,17 +41,12 @@ from db.uow import SqlUnitOfWork
 from workflow.submissions import reporting_deadlines, submit_report
 from workflow.record_kinds import CREDIT_LIST_KINDS, RISK_CHANNELS
 from workflow.actor import Actor
+from demo.trades import TRADES
 from workflow.campaigns import campaign_for
 from workflow.clock import SHANGHAI, chinese_date
 
 # Which catalog category an enterprise's name suggests (the demo names enterprises after their trade).
-TRADE_WORDS = {
-    "化工": "危险化学品", "罐车制造": "危险化学品车载常压罐体", "建材": "水泥", "电线电缆": "电线电缆", "农资": "化肥",
-    "消防器材": "消防产品", "石油销售": "成品油", "防爆电器": "防爆电气", "电动车": "电动自行车", "电源科技": "电动自行车充电器和电池",
-    "安全防护用品": "电动自行车乘员头盔", "燃气器具": "燃气用品", "烟花爆竹": "烟花爆竹", "康养用品": "老年用品",
-    "包装制品": "食品用纸包装和容器等制品", "厨房电器": "电热食品加工设备", "塑料制品": "农用地膜", "劳保用品": "安全帽",
-    "石化": "与成品油性质相近的化工产品", "文教用品": "儿童学生用品",
-}
+TRADE_WORDS = {word: category for category, word in TRADES.items()}
 
 RISK_TITLES = (
     "{product}网络销售页面宣称参数与实物不符",
