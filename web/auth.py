@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from litestar import Request, get, post
+from litestar import MediaType, Request, get, post
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException, ValidationException
 from litestar.handlers.base import BaseRouteHandler
@@ -128,7 +128,7 @@ async def login_page(request: Request, next: str | None = None) -> Template:  # 
     return Template("login.html", context={"next": _safe_next(next), "error": None, "username": ""})
 
 
-@post("/login")
+@post("/login", media_type=MediaType.HTML)  # the sign-in page again on failure, never markup as text
 async def login_submit(request: Request) -> Any:
     runtime: Runtime = request.app.state.runtime
     form = await request.form()

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from db.models import ItemEvent
+from demo import DEMO_PASSWORD
 from tests.e2e.conftest import TODAY, LiveServer, login  # TODAY: the server's pinned business date
 
 
@@ -156,3 +157,16 @@ def test_a_form_with_invalid_input_shows_the_errors_and_saves_nothing(page: Page
     expect(page.locator("#order_rectification-requirements-error")).to_have_text("请填写改正内容及要求")
     expect(form.get_by_label("法律依据")).to_have_value("《产品质量法》第四十九条")
     assert (live_server.item(item_id).version, history_rows(live_server, item_id)) == before
+
+
+def test_a_wrong_password_shows_the_sign_in_page_again_with_a_message(page: Page, live_server: LiveServer):
+    page.goto(live_server.url + "/login")
+    page.get_by_label("用户名").fill("pudong.handler")
+    page.get_by_label("密码").fill("not-the-password")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("alert")).to_have_text("用户名或密码错误。")
+    expect(page.get_by_label("用户名")).to_have_value("pudong.handler")
+    expect(page.get_by_text("<form")).to_have_count(0)  # the page itself, not its markup shown as text
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(live_server.url + "/")

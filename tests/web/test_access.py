@@ -132,6 +132,8 @@ def test_a_failed_page_login_says_so_in_chinese_and_open_redirects_are_refused(a
         token = client.cookies.get("csrftoken")
         bad = client.post("/login", data={"username": "pd.handler", "password": "x", "_csrf_token": token})
         assert bad.status_code == 400 and "用户名或密码错误" in bad.text
+        assert bad.headers["content-type"].startswith("text/html")  # the page again, not its markup as text
+        assert '<form method="post" action="/login">' in bad.text and 'value="pd.handler"' in bad.text
         good = client.post("/login", data={"username": "pd.handler", "password": PASSWORD, "_csrf_token": token,
                                            "next": "//evil.example/"}, follow_redirects=False)
         assert good.headers["location"] == "/"
