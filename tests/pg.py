@@ -27,6 +27,14 @@ def _bin_dir() -> Path:
     raise RuntimeError("PostgreSQL server binaries not found (apt-get install postgresql)")
 
 
+def _runuser() -> str:
+    """runuser lives in /usr/sbin, which a minimal PATH (cron, CI, `env -i`) may leave out."""
+    for candidate in (shutil.which("runuser"), "/usr/sbin/runuser", "/sbin/runuser"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    raise RuntimeError("runuser not found (util-linux): needed to run PostgreSQL as the postgres user")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -44,7 +52,7 @@ class TemporaryPostgres:
     def _run(self, *args: str) -> None:
         command = list(args)
         if self.as_root:
-            command = ["runuser", "-u", "postgres", "--", *command]
+            command = [_runuser(), "-u", "postgres", "--", *command]
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120)
 
     def start(self) -> str:
