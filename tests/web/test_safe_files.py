@@ -98,3 +98,69 @@ def test_the_issue_list_and_the_ledger_from_the_cli_write_text_as_text(hostile_w
                          "--format", "xlsx", "--output", str(output)])
         assert code == 0, capsys.readouterr().err
         check(output.read_bytes())
+
+
+# --- imports: bounded before and while the file is parsed ---------------------------------------------------
+
+HEADER = "统一社会信用代码,企业名称,住所,法定代表人,联系电话,所属单位,企业类型"
+BAD_ROW = "91310115591693856B,上海甲燃气器具有限公司,,,,310115,生产"  # a wrong check digit
+
+
+def _csv(*rows: str) -> bytes:
+    return ("\n".join([HEADER, *rows]) + "\n").encode()
+
+
+def _upload(world: World, tmp_path, filename: str, data: bytes):
+    from tests.web.test_pages import csrf
+
+    with TestClient(make_app(world, tmp_path, MovableClock())) as client:
+        login(client, "pd.handler")
+        return client.post("/enterprises/import", files={"data": (filename, data, "application/octet-stream")},
+                           data={"_csrf_token": csrf(client, "/enterprises/import")}, follow_redirects=False)
+
+
+def test_an_upload_of_100000_rows_is_refused_at_the_row_bound_with_a_short_page(world, tmp_path):
+    data = _csv(*["1"] * 100_000)
+    assert len(data) < 300 * 1024
+    response = _upload(world, tmp_path, "rows.csv", data)
+    assert response.status_code == 422
+    assert "超过 20,000 行数据的上限" in response.text and "共有 1 处错误" in response.text
+    assert len(response.content) < 100 * 1024  # it was a 14 MB page
+
+
+def test_an_upload_with_an_error_on_every_row_lists_100_and_counts_all(world, tmp_path):
+    response = _upload(world, tmp_path, "bad.csv", _csv(*[BAD_ROW] * 5_000))
+    assert response.status_code == 422
+    assert "共有 5,000 处错误" in response.text and "另有 4,900 处错误未列出（共 5,000 处）" in response.text
+    assert response.text.count("校验位错误") == 100
+    assert len(response.content) < 100 * 1024
+
+
+def test_an_uploaded_xlsx_declaring_3_gb_of_shared_strings_is_refused_as_a_zip_bomb(world, tmp_path):
+    from tests.workflow.test_enterprise_rows import declare_size, good_xlsx
+    import zipfile
+
+    out = io.BytesIO(good_xlsx())
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", "<sst>" + "<si><t>重复</t></si>" * 100_000 + "</sst>")
+    response = _upload(world, tmp_path, "bomb.xlsx", declare_size(out.getvalue(), "xl/sharedStrings.xml", 3 << 30))
+    assert response.status_code == 422
+    assert "疑似压缩炸弹" in response.text and "所有企业均未导入" in response.text
+
+
+def test_the_cli_import_is_bounded_the_same_way(world, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HAZARDTRACK_DATABASE_URL", world.db.url)
+    rows, bad = tmp_path / "rows.csv", tmp_path / "bad.csv"
+    rows.write_bytes(_csv(*["1"] * 100_000))
+    bad.write_bytes(_csv(*[BAD_ROW] * 5_000))
+    assert cli.main(["import-enterprises", str(rows)]) == 1
+    assert "超过 20,000 行数据的上限" in capsys.readouterr().err
+    assert cli.main(["import-enterprises", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "共 5000 处错误" in err and err.rstrip().endswith("另有 4,900 处错误未列出（共 5,000 处）")
+    assert err.count("\n") <= 102
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as f:
+        f.truncate(20 * 1024 * 1024 + 1)  # sparse: refused from its size, never read
+    assert cli.main(["import-enterprises", str(huge)]) == 1
+    assert "超过 20 MB 上限" in capsys.readouterr().err
