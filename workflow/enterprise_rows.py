@@ -53,6 +53,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024  # DESIGN §7: an uploaded file up to 20 MB
 MAX_DATA_ROWS = 20_000  # data rows below the header (trailing blank rows do not count)
 MAX_COLUMNS = 50  # columns holding anything (the file needs 7)
 MAX_XLSX_MEMBERS = 1_000  # files inside the XLSX archive (a workbook has a dozen or two)
+MAX_XLSX_DIRECTORY_BYTES = 1024 * 1024  # the archive's central directory (a workbook's: a few kilobytes)
 MAX_XLSX_MEMBER_BYTES = 20 * 1024 * 1024  # one member, inflated: 20,000 rows of 7 columns need about 5 MB
 MAX_XLSX_INFLATED_BYTES = 50 * 1024 * 1024  # all members, inflated
 MAX_XLSX_RATIO = 200  # inflated / compressed for a member over RATIO_FLOOR (XML sheets compress 5–30 times)
@@ -185,8 +186,10 @@ def check_xlsx_archive(data: bytes) -> None:
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
     if end < 0 or len(data) < end + 22:
         raise ValueError("文件不是有效的 XLSX 文件（无法打开）")
-    members = struct.unpack_from("<H", data, end + 10)[0]
-    if members > MAX_XLSX_MEMBERS:  # 0xFFFF (a ZIP64 archive) included: no real workbook needs it
+    members, directory = struct.unpack_from("<HI", data, end + 10)
+    # 0xFFFF members (a ZIP64 archive) included: no real workbook needs it. zipfile reads the central directory
+    # by its size, whatever the count says, so its size is bounded too (a workbook's is a few kilobytes).
+    if members > MAX_XLSX_MEMBERS or directory > MAX_XLSX_DIRECTORY_BYTES:
         raise ValueError("XLSX 文件结构异常（压缩包内文件过多），疑似压缩炸弹，已拒绝导入")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -308,6 +308,15 @@ def test_an_archive_of_too_many_members_is_refused(monkeypatch):
     no_openpyxl(monkeypatch)
     with pytest.raises(ValueError, match="压缩包内文件过多"):
         read_rows("many.xlsx", out.getvalue())
+    small = io.BytesIO()
+    with zipfile.ZipFile(small, "w") as archive:
+        for n in range(30_000):  # a central directory of ~1.5 MB …
+            archive.writestr(f"{n}", "")
+    lying = bytearray(small.getvalue())
+    struct.pack_into("<HH", lying, lying.rfind(b"PK\x05\x06") + 8, 10, 10)  # … whose end record claims 10 members
+    monkeypatch.setattr(zipfile, "ZipFile", lambda *a, **k: pytest.fail("the directory was read into memory"))
+    with pytest.raises(ValueError, match="压缩包内文件过多"):
+        read_rows("lying.xlsx", bytes(lying))
 
 
 def test_a_sheet_claiming_a_huge_dimension_is_read_by_its_real_rows_only(monkeypatch):
