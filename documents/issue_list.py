@@ -115,13 +115,13 @@ def issue_list_xlsx(unit_name: str, rows: list[dict], generated_on: dt.date, per
     sheets.merged_row(ws, 2, width, _subtitle(unit_name, generated_on, period), font=sheets.body_font(),
                       alignment=Alignment(horizontal="left", vertical="center"))
     for col, column in enumerate(COLUMNS, start=1):
-        sheets.boxed(ws.cell(row=HEADER_ROW, column=col, value=column.header), sheets.heading_font(bold=True),
+        sheets.boxed(sheets.cell(ws, HEADER_ROW, col, column.header), sheets.heading_font(bold=True),
                      sheets.CENTER)
     sheets.set_widths(ws, [column.xlsx_width for column in COLUMNS])
 
     for r, values in enumerate(row_values(rows), start=HEADER_ROW + 1):
         for col, (column, value) in enumerate(zip(COLUMNS, values), start=1):
-            cell = sheets.dated(ws.cell(row=r, column=col, value=value))
+            cell = sheets.cell(ws, r, col, value)
             sheets.boxed(cell, sheets.body_font(), Alignment(horizontal=column.align, vertical="top", wrap_text=True))
 
     sheets.print_setup(ws, freeze=ws.cell(row=HEADER_ROW + 1, column=1), title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
@@ -129,8 +129,8 @@ def issue_list_xlsx(unit_name: str, rows: list[dict], generated_on: dt.date, per
         ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(width)}{HEADER_ROW + len(rows)}"
 
     stamp = dt.datetime.combine(generated_on, dt.time())
-    wb.properties.creator = unit_name
-    wb.properties.title = f"{unit_name}{TITLE}"
+    wb.properties.creator = sheets.clean_text(unit_name)
+    wb.properties.title = sheets.clean_text(f"{unit_name}{TITLE}")
     wb.properties.created = stamp
     wb.properties.modified = stamp
     return sheets.workbook_bytes(wb)

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from documents import sheets
@@ -56,7 +55,7 @@ def items_xlsx(rows: Iterable[tuple[Any, Any, Any]], today: dt.date, *, cap: int
     sheet.freeze_panes = "A2"
     header = []
     for title, _ in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=title)
+        cell = sheets.write_only_cell(sheet, title)
         cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGNMENT
         header.append(cell)
     sheet.append(header)
@@ -66,9 +65,9 @@ def items_xlsx(rows: Iterable[tuple[Any, Any, Any]], today: dt.date, *, cap: int
     for item, enterprise, unit in source:
         if count == cap:
             break
-        sheet.append([sheets.dated(WriteOnlyCell(sheet, value=v)) for v in row_values(item, enterprise, unit, today)])
+        sheet.append([sheets.write_only_cell(sheet, v) for v in row_values(item, enterprise, unit, today)])
         count += 1
     else:
         return ItemExport(sheets.workbook_bytes(workbook), count, False)
-    sheet.append([f"仅导出前 {cap:,} 条，请缩小筛选范围后分批导出"])
+    sheet.append([sheets.write_only_cell(sheet, f"仅导出前 {cap:,} 条，请缩小筛选范围后分批导出")])
     return ItemExport(sheets.workbook_bytes(workbook), count, True)

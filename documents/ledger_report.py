@@ -70,7 +70,7 @@ def write_ledger_sheet(ws: Worksheet, data: dict, *, stamp: str | None = None) -
                                stamp=stamp, stamp_span=2, left=f"单位：{data['unit']}",
                                right=f"报送时间：{period_text(data['from'], data['to'])}")
     for index, c in enumerate(columns, start=1):
-        sheets.boxed(ws.cell(row=4, column=index, value=c["header"]), sheets.heading_font(), sheets.CENTER)
+        sheets.boxed(sheets.cell(ws, 4, index, c["header"]), sheets.heading_font(), sheets.CENTER)
     sheets.set_widths(ws, [_XLSX_WIDTH.get(c["key"], 20) for c in columns])
     ws.row_dimensions[4].height = 30
     for offset, row in enumerate(data["rows"]):
@@ -80,7 +80,7 @@ def write_ledger_sheet(ws: Worksheet, data: dict, *, stamp: str | None = None) -
             value: Any = _text(row, key)
             if key in ("reported_on", "filed_on") and row.get(key):
                 value = calendar_day(row[key])
-            cell = sheets.dated(ws.cell(row=r, column=index, value=value))
+            cell = sheets.cell(ws, r, index, value)
             sheets.boxed(cell, sheets.body_font(), Alignment(horizontal="center" if key in _CELL_CLASS else "left",
                                                              vertical="top", wrap_text=True))
     sheets.print_setup(ws, freeze=ws.cell(row=FIRST_DATA_ROW, column=1), title_rows="4:4")

@@ -1,18 +1,22 @@
 """The XLSX kit every sheet is written with (附件1, 附件2, a submission, the 问题清单, the item export): fonts,
 borders and alignments, the heading rows of an attachment sheet, the print set-up, date cells, the bytes.
 
-One module, so that the sheets look alike and none imports another's writer for its styles.
+One module, so that the sheets look alike and none imports another's writer for its styles. Every value enters a
+sheet through `put` (or `cell` / `write_only_cell`, which call it): text is written as text — never a formula,
+whatever it starts with — and a character XLSX cannot hold becomes U+FFFD (tests/documents/test_sheets.py checks
+that no writer in documents/ sets a cell any other way).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import Cell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -26,6 +30,51 @@ _THIN = Side(style="thin", color="000000")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+
+
+# Characters an XLSX (XML 1.0) cannot hold: the C0 controls but tab, LF and CR (openpyxl's ILLEGAL_CHARACTERS_RE,
+# which would raise), lone surrogates and the non-characters U+FFFE/U+FFFF. Each becomes REPLACEMENT, so that the
+# reader sees where something was and one stored control character never fails a whole export.
+_NOT_IN_XLSX = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+REPLACEMENT = "\ufffd"
+MAX_CELL_TEXT = 32_767  # Excel's limit for one cell (openpyxl cuts there too)
+# A text starting with one of these is a formula to a spreadsheet program (OWASP "CSV injection": = + - @, tab,
+# CR (written as LF, see clean_text, so LF too); and their full-width forms, which East Asian input methods produce). Such a text is written as a string cell
+# with the quote prefix set (what Excel stores when one types '=…): it shows exactly as stored and stays text when
+# the cell is edited. Nothing is added to the text, so "-5度" still reads "-5度".
+FORMULA_TRIGGERS = frozenset("=+-@\t\r\n＝＋－＠")
+
+
+def clean_text(text: str) -> str:
+    """`text` with every character an XLSX cannot hold replaced by U+FFFD and its line ends as LF (a CR is read
+    back as LF from the XML anyway, so the file says so itself), cut to Excel's 32,767 characters."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _NOT_IN_XLSX.sub(REPLACEMENT, text)[:MAX_CELL_TEXT]
+
+
+def put(target: Cell, value: Any) -> Cell:
+    """The one way a value enters a sheet: text as literal text (never a formula or an error code such as #N/A;
+    a leading = + - @ tab or CR gets the quote prefix), illegal characters replaced; dates as date cells
+    (yyyy-mm-dd); numbers, None and the rest as openpyxl writes them."""
+    if isinstance(value, str):
+        text = clean_text(value)
+        target.value = text
+        target.data_type = "s"  # openpyxl makes "=…" a formula and "#N/A" an error: neither, here
+        if text[:1] in FORMULA_TRIGGERS:
+            target.quotePrefix = True
+        return target
+    target.value = value
+    return dated(target)
+
+
+def cell(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """ws.cell(row, column) holding `value`, through `put`."""
+    return put(ws.cell(row=row, column=column), value)
+
+
+def write_only_cell(ws: Any, value: Any) -> WriteOnlyCell:
+    """A cell of a write-only sheet holding `value`, through `put`."""
+    return put(WriteOnlyCell(ws), value)
 
 
 def body_font(size: float = 11) -> Font:
@@ -57,11 +106,11 @@ def merged_row(ws: Worksheet, row: int, width: int, value: Any, *, font: Font, a
                height: float | None = None) -> Cell:
     """One text across the sheet's `width` columns (a title or a subtitle)."""
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-    cell = ws.cell(row=row, column=1, value=value)
-    cell.font, cell.alignment = font, alignment
+    target = cell(ws, row, 1, value)
+    target.font, target.alignment = font, alignment
     if height is not None:
         ws.row_dimensions[row].height = height
-    return cell
+    return target
 
 
 def set_widths(ws: Any, widths: Iterable[float]) -> None:
@@ -74,11 +123,10 @@ def write_sheet_heading(ws: Worksheet, *, attachment: str, title: str, width: in
                         stamp_span: int, left: str, right: str) -> None:
     """Rows 1–3 of an attachment sheet as the notice lays them out: 附件N (and a submission stamp), the title,
     then the unit on the left and the period on the right."""
-    ws["A1"] = attachment
-    ws["A1"].font = heading_font(14)
+    cell(ws, 1, 1, attachment).font = heading_font(14)
     if stamp:
         start = width - stamp_span + 1
-        ws.cell(row=1, column=start, value=stamp).font = body_font(9)
+        cell(ws, 1, start, stamp).font = body_font(9)
         ws.merge_cells(start_row=1, start_column=start, end_row=1, end_column=width)
         ws.cell(row=1, column=start).alignment = Alignment(horizontal="right")
     merged_row(ws, 2, width, title, font=title_font(bold=True),
@@ -86,10 +134,10 @@ def write_sheet_heading(ws: Worksheet, *, attachment: str, title: str, width: in
     split = max(1, width // 2)
     ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=split)
     ws.merge_cells(start_row=3, start_column=split + 1, end_row=3, end_column=width)
-    ws.cell(row=3, column=1, value=left).font = body_font()
-    cell = ws.cell(row=3, column=split + 1, value=right)
-    cell.font = body_font()
-    cell.alignment = Alignment(horizontal="right")
+    cell(ws, 3, 1, left).font = body_font()
+    target = cell(ws, 3, split + 1, right)
+    target.font = body_font()
+    target.alignment = Alignment(horizontal="right")
 
 
 def print_setup(ws: Worksheet, *, freeze: Any, title_rows: str) -> None:

@@ -118,15 +118,15 @@ def write_statistics_sheet(ws: Worksheet, data: dict, *, stamp: str | None = Non
                                right=f"数据周期：{period_text(data['from'], data['to'])}")
 
     ws.merge_cells("A4:A5")
-    ws["A4"] = CATEGORY_HEADER
+    sheets.cell(ws, 4, 1, CATEGORY_HEADER)
     column = 2
     for group, span in _groups(columns):
         if span > 1:
             ws.merge_cells(start_row=4, start_column=column, end_row=4, end_column=column + span - 1)
-        ws.cell(row=4, column=column, value=group)
+        sheets.cell(ws, 4, column, group)
         column += span
     for index, c in enumerate(columns, start=2):
-        ws.cell(row=5, column=index, value="\n".join(c.lines))
+        sheets.cell(ws, 5, index, "\n".join(c.lines))
     for row in (4, 5):
         for col in range(1, width + 1):
             sheets.boxed(ws.cell(row=row, column=col), sheets.heading_font(10), sheets.CENTER)
@@ -136,9 +136,9 @@ def write_statistics_sheet(ws: Worksheet, data: dict, *, stamp: str | None = Non
     for offset, (category, values) in enumerate(rows):
         r = FIRST_DATA_ROW + offset
         label_font = sheets.heading_font() if category == TOTAL_LABEL else sheets.body_font()
-        sheets.boxed(ws.cell(row=r, column=1, value=category), label_font, sheets.LEFT)
+        sheets.boxed(sheets.cell(ws, r, 1, category), label_font, sheets.LEFT)
         for index, (value, c) in enumerate(zip(values, columns), start=2):
-            cell = ws.cell(row=r, column=index, value=float(value) if c.money else int(value))
+            cell = sheets.cell(ws, r, index, float(value) if c.money else int(value))
             cell.number_format = MONEY_FORMAT if c.money else COUNT_FORMAT
             sheets.boxed(cell, sheets.body_font(), sheets.CENTER)
 

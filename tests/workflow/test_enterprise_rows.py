@@ -203,3 +203,181 @@ def test_unnamed_empty_columns_are_ignored_but_unnamed_columns_with_data_are_ref
     data = csv_bytes(HEADER + ",", "91310115591693856A,甲,,,,310115,生产,备注")
     good, errors = check("e.csv", data)
     assert RowError(1, "表头", "多余的列：第 8 列") in errors
+
+
+# --- bounded reading (issue 9: a 3 MB XLSX inflating to 3 GB; a 134 KB CSV of 100,000 rows) -------------------
+
+import struct  # noqa: E402
+import tracemalloc  # noqa: E402
+import zipfile  # noqa: E402
+
+from workflow import enterprise_rows  # noqa: E402
+from workflow.enterprise_rows import MAX_DATA_ROWS, MAX_LISTED_ERRORS, RowErrors  # noqa: E402
+
+
+def good_xlsx(rows=(("91310115591693856A", "上海甲燃气器具有限公司", "", "", "", "310115", "生产"),)) -> bytes:
+    book = openpyxl.Workbook()
+    book.active.append(list(COLUMNS))
+    for row in rows:
+        book.active.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def rewrite(data: bytes, change) -> bytes:
+    """The same archive with `change(name, bytes) -> bytes` applied to each member."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, change(info.filename, source.read(info)))
+    return out.getvalue()
+
+
+def declare_size(data: bytes, member: str, size: int) -> bytes:
+    """`data` with `member`'s declared inflated size set to `size` in its local header and the central directory
+    (a crafted archive: what a zip bomb declares, without writing gigabytes)."""
+    blob = bytearray(data)
+    name = member.encode()
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        start = 0
+        while (start := blob.find(signature, start)) >= 0:
+            name_at = start + (30 if signature == b"PK\x03\x04" else 46)
+            length = struct.unpack_from("<H", blob, start + (26 if signature == b"PK\x03\x04" else 28))[0]
+            if blob[name_at:name_at + length] == name:
+                struct.pack_into("<I", blob, start + offset, size)
+            start += 4
+    return bytes(blob)
+
+
+def no_openpyxl(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("openpyxl opened a file the archive check should have refused")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+
+
+def test_shared_strings_declared_to_inflate_to_3_gb_are_refused_before_openpyxl_reads_anything(monkeypatch):
+    strings = "<sst>" + "<si><t>上海某某燃气器具有限公司</t></si>" * 100_000 + "</sst>"  # 4 MB, compresses well
+    out = io.BytesIO(good_xlsx())
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", strings)
+    data = declare_size(out.getvalue(), "xl/sharedStrings.xml", 3 * 1024 ** 3)
+    assert zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/sharedStrings.xml").file_size == 3 * 1024 ** 3
+    assert len(data) < 1024 * 1024
+    no_openpyxl(monkeypatch)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match="解压后过大.*疑似压缩炸弹"):
+            read_rows("bomb.xlsx", data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 1024 * 1024  # a few times the file, never its declared 3 GB
+
+
+def test_a_member_that_really_inflates_past_the_bound_is_refused_from_its_declared_size(monkeypatch):
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good_xlsx())) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for info in source.infolist():
+            bomb.writestr(info.filename, source.read(info))
+        with bomb.open("xl/sharedStrings.xml", "w") as member:  # 21 MB of XML streamed in, ~100 KB stored
+            chunk = ("<si><t>x</t></si>" * 4096).encode()
+            for _ in range(21 * 1024 * 1024 // len(chunk) + 1):
+                member.write(chunk)
+    data = out.getvalue()
+    assert len(data) < 1024 * 1024
+    no_openpyxl(monkeypatch)
+    with pytest.raises(ValueError, match="疑似压缩炸弹"):
+        read_rows("bomb.xlsx", data)
+
+
+def test_a_member_inflating_past_its_declared_size_is_cut_there_and_the_file_refused():
+    data = good_xlsx()
+    sheet = "xl/worksheets/sheet1.xml"
+    lying = declare_size(data, sheet, 100)  # the real sheet is longer: zipfile stops at 100 bytes, CRC fails
+    with pytest.raises(ValueError, match="不是有效的 XLSX"):
+        read_rows("lying.xlsx", lying)
+
+
+def test_an_archive_of_too_many_members_is_refused(monkeypatch):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for n in range(enterprise_rows.MAX_XLSX_MEMBERS + 1):
+            archive.writestr(f"x/{n}.xml", "")
+    no_openpyxl(monkeypatch)
+    with pytest.raises(ValueError, match="压缩包内文件过多"):
+        read_rows("many.xlsx", out.getvalue())
+    small = io.BytesIO()
+    with zipfile.ZipFile(small, "w") as archive:
+        for n in range(30_000):  # a central directory of ~1.5 MB …
+            archive.writestr(f"{n}", "")
+    lying = bytearray(small.getvalue())
+    struct.pack_into("<HH", lying, lying.rfind(b"PK\x05\x06") + 8, 10, 10)  # … whose end record claims 10 members
+    monkeypatch.setattr(zipfile, "ZipFile", lambda *a, **k: pytest.fail("the directory was read into memory"))
+    with pytest.raises(ValueError, match="压缩包内文件过多"):
+        read_rows("lying.xlsx", bytes(lying))
+
+
+def test_a_sheet_claiming_a_huge_dimension_is_read_by_its_real_rows_only(monkeypatch):
+    data = rewrite(good_xlsx(), lambda name, body: body.replace(b'<dimension ref="A1:G2"', b'<dimension ref="A1:XFD200000"')
+                   if name.startswith("xl/worksheets/") else body)
+    assert b"XFD200000" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    converted, widths = [], []
+    real_text, real_table = enterprise_rows._cell_text, enterprise_rows._bounded_table
+    monkeypatch.setattr(enterprise_rows, "_cell_text", lambda v: converted.append(v) or real_text(v))
+
+    def table(rows, text):
+        return real_table((widths.append(len(row)) or row for row in rows), text)
+
+    monkeypatch.setattr(enterprise_rows, "_bounded_table", table)
+    rows = read_rows("claims.xlsx", data)
+    assert [r["统一社会信用代码"] for r in rows] == ["91310115591693856A"]
+    assert widths == [7, 7]  # the rows as written, not padded to column XFD (16,384 cells each)
+    assert len(converted) <= 2 * enterprise_rows.MAX_COLUMNS  # and never more than 50 cells of a row converted
+
+
+def test_a_row_with_data_past_the_column_bound_is_refused():
+    row = ["91310115591693856A", "甲", "", "", "", "310115", "生产"] + [""] * 60 + ["藏在第 68 列"]
+    with pytest.raises(ValueError, match="第 2 行超过 50 列"):
+        read_rows("wide.csv", csv_bytes(HEADER, ",".join(row)))
+    with pytest.raises(ValueError, match="第 2 行超过 50 列"):
+        read_rows("wide.xlsx", good_xlsx([row]))
+    empty_tail = csv_bytes(HEADER, ",".join(row[:-1]))  # empty columns past the bound are only trimmed
+    assert len(read_rows("wide.csv", empty_tail)) == 1
+
+
+def test_a_csv_of_100000_rows_is_refused_at_the_row_bound():
+    data = csv_bytes(HEADER, *["1"] * 100_000)
+    assert len(data) < 300 * 1024
+    with pytest.raises(ValueError, match=f"超过 {MAX_DATA_ROWS:,} 行数据的上限（第 {MAX_DATA_ROWS + 2:,} 行仍有数据）"):
+        read_rows("rows.csv", data)
+    good, errors = parse_enterprise_file("rows.csv", data, lookup)
+    assert good == [] and len(errors) == 1
+
+
+def test_blank_rows_after_the_data_do_not_count_against_the_row_bound_and_the_bound_itself_is_allowed():
+    assert len(read_rows("e.csv", csv_bytes(HEADER, "1", *[","] * 30_000))) == 1
+    assert len(read_rows("e.csv", csv_bytes(HEADER, *["1"] * MAX_DATA_ROWS))) == MAX_DATA_ROWS
+
+
+def test_a_file_over_20_mb_is_refused_before_it_is_parsed():
+    with pytest.raises(ValueError, match="超过 20 MB"):
+        read_rows("big.csv", b"," * (enterprise_rows.MAX_FILE_BYTES + 1))
+
+
+def test_at_most_100_errors_are_kept_and_all_are_counted():
+    bad = "91310115591693856B,上海甲燃气器具有限公司,,,,310115,生产"  # a wrong check digit on every row
+    good, errors = check("bad.csv", csv_bytes(HEADER, *[bad] * 5_000))
+    assert good == [] and isinstance(errors, RowErrors)
+    assert len(errors) == MAX_LISTED_ERRORS and errors.total == 5_000 and errors.unlisted == 4_900
+    assert [e.row for e in errors] == list(range(2, 2 + MAX_LISTED_ERRORS))  # the first ones, by row
+    text = format_errors(errors)
+    assert text.count("\n") == MAX_LISTED_ERRORS and text.endswith("另有 4,900 处错误未列出（共 5,000 处）")
+
+
+def test_merged_error_lists_keep_the_first_errors_of_the_file_and_sum_the_totals():
+    a = RowErrors(RowError(r, "甲", "x") for r in range(2, 300, 2))
+    b = RowErrors(RowError(r, "乙", "y") for r in range(3, 300, 2))
+    merged = a.merged(b)
+    assert [e.row for e in merged] == list(range(2, 2 + MAX_LISTED_ERRORS)) and merged.total == a.total + b.total

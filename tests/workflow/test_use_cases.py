@@ -182,6 +182,21 @@ def test_an_import_is_all_or_nothing_and_a_unit_imports_only_its_own(uow):
     assert done.ok and done.imported == 1 and uow.commits == 1
 
 
+def test_an_import_of_thousands_of_bad_rows_lists_the_first_hundred_and_counts_them_all(uow, monkeypatch):
+    header = "统一社会信用代码,企业名称,住所,法定代表人,联系电话,所属单位,企业类型\n"
+    rows = "".join(f"{make_uscc(f'91310110{n:09d}')},上海乙{n}公司,,,,310110,销售\n" for n in range(2_500))
+    finds, batches = [], []
+    find, known = uow.units.find, uow.enterprises.known_usccs
+    monkeypatch.setattr(uow.units, "find", lambda key: finds.append(key) or find(key))
+    monkeypatch.setattr(uow.enterprises, "known_usccs", lambda usccs: batches.append(list(usccs)) or known(batches[-1]))
+    refused = enterprises.import_enterprises(uow, "a.csv", (header + rows).encode(), NOW, actor=HANDLER)
+    assert not refused.ok and uow.commits == 0
+    assert (len(refused.errors), refused.total_errors, refused.unlisted) == (100, 2_500, 2_400)
+    assert [e.row for e in refused.errors] == list(range(2, 102)) and {e.column for e in refused.errors} == {"所属单位"}
+    assert finds == ["310110"]  # one look-up per unit named, not one per row
+    assert [len(b) for b in batches] == [1_000, 1_000, 500]
+
+
 # --- accounts -------------------------------------------------------------------------------------------------
 
 

@@ -84,17 +84,20 @@ def _message(exc) -> str:
 def cmd_import_enterprises(args: argparse.Namespace) -> int:
     from db.uow import SqlUnitOfWork
     from workflow.clock import Clock
-    from workflow.enterprise_rows import format_errors
+    from workflow.enterprise_rows import MAX_FILE_BYTES, format_errors
     from workflow.enterprises import import_enterprises
 
     path = Path(args.file)
     if not path.is_file():
         print(f"错误：找不到文件 {path}", file=sys.stderr)
         return 2
+    if path.stat().st_size > MAX_FILE_BYTES:  # refused before it is read, as the upload page does
+        print(f"导入失败，未导入任何企业：文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 上限", file=sys.stderr)
+        return 1
     result = import_enterprises(SqlUnitOfWork(_database()), path.name, path.read_bytes(), Clock().now())
     if not result.ok:
-        print(f"导入失败，未导入任何企业。共 {len(result.errors)} 处错误：", file=sys.stderr)
-        print(format_errors(result.errors), file=sys.stderr)
+        print(f"导入失败，未导入任何企业。共 {result.total_errors} 处错误：", file=sys.stderr)
+        print(format_errors(result.errors, result.total_errors), file=sys.stderr)
         return 1
     print(f"已导入 {result.imported} 家企业。")
     return 0
