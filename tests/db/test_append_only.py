@@ -6,6 +6,7 @@ carries the hash of its predecessor, and existing rows get their chain from the 
 from __future__ import annotations
 
 import hashlib
+import os
 
 import pytest
 from sqlalchemy import Integer, exc, inspect, select, text
@@ -158,3 +159,57 @@ def test_the_migration_computes_the_chain_of_existing_rows(any_world: World):
         assert {d.id: d.snapshot_sha256 for d in s.execute(select(Document)).scalars()} == snapshots
     assert after == before
     assert append_only_triggers(any_world.db)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_runtime_role_cannot_rewrite_the_record_nor_drop_its_triggers(postgres, tmp_path):
+    """HAZARDTRACK_DATABASE_URL is a role apart from the migration owner (HAZARDTRACK_MIGRATION_URL): init grants it
+    what the application needs (db/roles.py), and no UPDATE, DELETE or TRUNCATE of the history and documents."""
+    from sqlalchemy import create_engine
+
+    from db.engine import open_database
+    from db.setup import initialise
+
+    name = f"roles_{os.getpid()}"
+    admin = create_engine(postgres.url("postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE ROLE "{name}_owner" LOGIN'))
+        c.execute(text(f'CREATE ROLE "{name}_app" LOGIN'))
+        c.execute(text(f'CREATE DATABASE "{name}" OWNER "{name}_owner"'))
+    admin.dispose()
+    owner_url = postgres.url(name).replace("//postgres@", f"//{name}_owner@")
+    database = open_database(postgres.url(name).replace("//postgres@", f"//{name}_app@"))
+    initialise(database, owner_url)
+    initialise(database, owner_url)  # again: idempotent, grants made again
+    world = World(database)  # users and enterprises written by the runtime role
+    item_id = an_item_with_history(world)  # items, numbers, history and documents too
+    runtime = Runtime(database=database, settings=Settings("k" * 32, tmp_path, False),
+                      store=PdfStore(tmp_path / "pdf"), dummy_hash="x")
+    with Session(database.reader) as s:
+        document_id = s.execute(select(Document.id).order_by(Document.id)).scalars().first()
+    data = ensure_pdf(runtime, document_id)  # UPDATE (sha256) is granted
+    with Session(database.reader) as s:
+        assert s.get(Document, document_id).sha256 == hashlib.sha256(data).hexdigest()
+
+    def denied(statement: str) -> None:
+        with pytest.raises(exc.DBAPIError) as raised:
+            with database.writer.begin() as c:
+                c.execute(text(statement), {"i": item_id, "d": document_id})
+        assert "permission denied" in str(raised.value) or "must be owner" in str(raised.value), raised.value
+
+    denied("UPDATE item_event SET actor_name = '别人' WHERE item_id = :i")
+    denied("DELETE FROM item_event WHERE item_id = :i")
+    denied("TRUNCATE item_event CASCADE")
+    denied("UPDATE document SET number = 'x' WHERE id = :d")
+    denied("DELETE FROM document WHERE id = :d")
+    denied("TRUNCATE document CASCADE")
+    denied("ALTER TABLE item_event DISABLE TRIGGER ALL")
+    denied("DROP TRIGGER item_event_no_change ON item_event")
+    denied("UPDATE alembic_version SET version_num = '0001'")
+    # the owner may hold the privileges, but the triggers still refuse it
+    owner = open_database(owner_url)
+    with pytest.raises(exc.DBAPIError, match="append-only"):
+        with owner.writer.begin() as c:
+            c.execute(text("UPDATE item_event SET actor_name = '别人' WHERE item_id = :i"), {"i": item_id})
+    owner.dispose()
+    database.dispose()
