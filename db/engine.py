@@ -29,6 +29,11 @@ def database_url() -> str:
     return f"sqlite:///{directory / 'hazardtrack.sqlite3'}"
 
 
+def migration_url() -> str | None:
+    """The migration owner's URL (PostgreSQL), when it is not the runtime role's: db/roles.py."""
+    return os.environ.get("HAZARDTRACK_MIGRATION_URL") or None
+
+
 def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 

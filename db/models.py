@@ -123,7 +123,8 @@ class HazardItem(SQLModel, table=True):
 
 
 class ItemEvent(SQLModel, table=True):
-    """Append-only history: one row per event fired on an item."""
+    """Append-only history: one row per event fired on an item (UPDATE and DELETE refused by the database,
+    migration 0007)."""
 
     __tablename__ = "item_event"
     __table_args__ = (UniqueConstraint("item_id", "seq"), Index("ix_item_event_event_date", "event", "on_date"))
@@ -139,9 +140,14 @@ class ItemEvent(SQLModel, table=True):
     at: dt.datetime = timestamp()
     input: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     document_id: Optional[int] = Field(default=None, foreign_key="document.id")
+    # The chain (workflow/chain.py): the hash of the item's previous row (None for the first) and of this row.
+    prev_hash: Optional[str] = Field(default=None, max_length=64)
+    hash: str = Field(max_length=64)
 
 
 class Document(SQLModel, table=True):
+    """Append-only like the history (migration 0007): the one update allowed is sha256 from NULL to a value."""
+
     __table_args__ = (UniqueConstraint("unit_id", "kind", "year", "serial"), UniqueConstraint("number"))
     id: Optional[int] = Field(default=None, primary_key=True)
     item_id: Optional[int] = Field(default=None, foreign_key="hazard_item.id", index=True)
@@ -152,7 +158,8 @@ class Document(SQLModel, table=True):
     number: str = Field(max_length=100)
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     template_version: int = 1
-    sha256: Optional[str] = Field(default=None, max_length=64)
+    snapshot_sha256: str = Field(max_length=64)  # of the snapshot's canonical JSON, stored at creation
+    sha256: Optional[str] = Field(default=None, max_length=64)  # of the PDF, set once after its first render
     created_at: dt.datetime = timestamp()
 
 

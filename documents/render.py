@@ -12,7 +12,6 @@ The footer prints the document number and the snapshot's short hash (first 12 he
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any
@@ -21,7 +20,7 @@ from jinja2 import Environment
 
 from documents.pdf import FONT_CONFIG, html_to_pdf, metadata_date, template_environment
 from workflow.labels import calendar_day, chinese_date
-from workflow.snapshot import TEMPLATE_VERSION, DocumentSnapshot, ItemJson, canonical_json
+from workflow.snapshot import TEMPLATE_VERSION, DocumentSnapshot, ItemJson, canonical_json, snapshot_sha256
 from workflow.table import DOCUMENT_KINDS
 
 SUPPORTED_TEMPLATE_VERSIONS = frozenset({1})
@@ -43,8 +42,8 @@ __all__ = ["FONT_CONFIG", "TEMPLATE_VERSION", "canonical_json", "render_html", "
 
 
 def snapshot_hash(snapshot: DocumentSnapshot) -> str:
-    """Full sha256 hex digest of the snapshot's canonical JSON."""
-    return hashlib.sha256(canonical_json(snapshot).encode("utf-8")).hexdigest()
+    """Full sha256 hex digest of the snapshot's canonical JSON (workflow.snapshot.snapshot_sha256)."""
+    return snapshot_sha256(snapshot)
 
 
 def short_hash(snapshot: DocumentSnapshot) -> str:

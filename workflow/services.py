@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from workflow import deadlines, guards, snapshot
+from workflow import chain, deadlines, guards, snapshot
 from workflow.actor import Actor
 from workflow.clock import business_date
 from workflow.errors import Conflict, Forbidden, InputInvalid, NotFound
@@ -173,11 +173,12 @@ def _record(
             serial=serial,
             number=number,
             snapshot=frozen,
+            snapshot_sha256=snapshot.snapshot_sha256(frozen),
             template_version=snapshot.TEMPLATE_VERSION,
             created_at=now,
         )
         document_id = document.id
-    uow.history.add(
+    row = dict(
         item_id=item.id,
         seq=len(history) + 1,
         event=spec.name,
@@ -186,10 +187,12 @@ def _record(
         actor_id=actor.user_id,
         actor_name=actor.name,
         on_date=today,
-        at=now,
+        at=chain.in_utc(now),
         input=input_json,
         document_id=document_id,
     )
+    prev_hash = history[-1].hash if history else None
+    uow.history.add(**row, prev_hash=prev_hash, hash=chain.event_hash(row, prev_hash))
     return document_id
 
 

@@ -8,6 +8,7 @@ Dates are ISO texts (YYYY-MM-DD); `event.input` is the event's cleaned input, as
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from typing import Any, TypedDict
 
@@ -98,6 +99,12 @@ class DocumentSnapshot(TypedDict):
 def canonical_json(snapshot: DocumentSnapshot | dict[str, Any]) -> str:
     """The canonical JSON text of a snapshot (sorted keys, no spaces, UTF-8 as is): the input of its hash."""
     return json.dumps(snapshot, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def snapshot_sha256(snapshot: DocumentSnapshot | dict[str, Any]) -> str:
+    """Full sha256 hex digest of the snapshot's canonical JSON: stored with the document at creation
+    (document.snapshot_sha256) and printed, shortened, in its footer."""
+    return hashlib.sha256(canonical_json(snapshot).encode("utf-8")).hexdigest()
 
 
 def _iso(day: dt.date | None) -> str | None:

@@ -15,10 +15,11 @@ def _database():
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from db.engine import migration_url
     from db.setup import initialise
 
     database = _database()
-    added = initialise(database)
+    added = initialise(database, migration_url())
     if any(added.values()):
         print("已初始化：" + "，".join(f"{k} +{v}" for k, v in added.items()))
     else:
@@ -46,10 +47,11 @@ def cmd_load_campaign(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from demo import load_demo
+    from db.engine import migration_url
     from db.setup import initialise
 
     database = _database()
-    initialise(database)
+    initialise(database, migration_url())
     summary = load_demo(database, seed=args.seed)
     print(summary.describe())
     return 0

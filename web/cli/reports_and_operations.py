@@ -79,31 +79,15 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_documents_verify(args: argparse.Namespace) -> int:
-    from db.models import Document
-    from documents.render import render_pdf
     from documents.store import PdfStore
+    from web.integrity import verify_record
     from web.settings import load_settings
 
-    store = PdfStore(load_settings().pdf_dir)
-    database = _database()
-    checked, mismatched, unrendered = 0, [], 0
-    with Session(database.reader) as session:
-        for document in session.execute(select(Document).order_by(Document.id)).scalars():
-            if document.sha256 is None:
-                unrendered += 1
-                continue
-            checked += 1
-            pdf = render_pdf(document.snapshot)
-            import hashlib
-
-            actual = hashlib.sha256(pdf).hexdigest()
-            stored = store.get(document.sha256)
-            if actual != document.sha256 or (stored is not None and hashlib.sha256(stored).hexdigest() != document.sha256):
-                mismatched.append((document.id, document.number, document.sha256, actual))
-    for doc_id, number, expected, actual in mismatched:
-        print(f"不一致：文书 {doc_id} {number} 记录 {expected[:12]} 重新生成 {actual[:12]}", file=sys.stderr)
-    print(f"已核验 {checked} 份文书，不一致 {len(mismatched)} 份，尚未生成 {unrendered} 份。")
-    return 1 if mismatched else 0
+    report = verify_record(_database(), PdfStore(load_settings().pdf_dir), workers=args.workers)
+    for fault in report.faults:
+        print(fault, file=sys.stderr)
+    print("\n".join(report.summary()))
+    return 0 if report.ok else 1
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -158,7 +142,8 @@ def register(sub) -> None:
 
     p = sub.add_parser("documents", help="文书")
     documents_sub = p.add_subparsers(dest="documents_command", required=True)
-    v = documents_sub.add_parser("verify", help="重新生成每份文书并与其 sha256 核对")
+    v = documents_sub.add_parser("verify", help="核验历史记录链、文书快照与 PDF 文件，补生成尚未生成的文书")
+    v.add_argument("--workers", type=int, help="并行生成 PDF 的进程数（默认：CPU 核数）")
     v.set_defaults(func=cmd_documents_verify)
 
     p = sub.add_parser("backup", help="备份数据库和文书 PDF 到目录")
