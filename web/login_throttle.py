@@ -28,11 +28,11 @@ WINDOW = 900.0
 
 def account_key(username: str) -> str:
     """`username` already normalised (workflow.accounts.normalise_username); the key ignores case."""
-    return "user:" + username.casefold()
+    return ("user:" + username.casefold())[:120]  # case folding can lengthen a name; the column holds 120
 
 
 def address_key(address: str) -> str:
-    return "ip:" + address[:100]
+    return ("ip:" + address)[:120]
 
 
 @dataclass

@@ -38,8 +38,9 @@ def verify_password(password_hash: str, password: str) -> bool:
 def normalise_username(text: str) -> str:
     """What a typed username means: NFKC (full-width letters and digits become ASCII), no surrounding spaces, at most
     MAX_USERNAME characters. The sign-in page, the token endpoint, the throttle and create_user all use it; the
-    sign-in lookup and the throttle key also ignore case (usernames are letters, digits and . _ -)."""
-    return unicodedata.normalize("NFKC", text).strip()[:MAX_USERNAME]
+    sign-in lookup and the throttle key also ignore case (usernames are letters, digits and . _ -). NUL, which no
+    username holds and PostgreSQL cannot store, is dropped."""
+    return unicodedata.normalize("NFKC", text).replace("\x00", "").strip()[:MAX_USERNAME]
 
 
 def _check_password(password: str) -> None:

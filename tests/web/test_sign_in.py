@@ -87,6 +87,13 @@ def test_the_token_endpoint_truncates_the_username_like_the_page(client):
     assert page_login(client, long_name, WRONG).status_code == 429  # one key: the first 50 characters
 
 
+def test_odd_usernames_are_refused_like_any_wrong_name(client):
+    for name in ("pd.handler\x00", "ß" * 50, "ﬃ" * 50, "\x00" * 10 + "x", "用户" * 30):
+        response = page_login(client, name, WRONG)
+        assert response.status_code == 400 and "用户名或密码错误" in response.text, repr(name)
+        assert token_login(client, name, WRONG).status_code == 401, repr(name)
+
+
 def test_create_user_refuses_a_name_that_differs_from_another_only_in_case(any_world):
     from workflow.errors import Conflict
     with pytest.raises(Conflict):
@@ -177,8 +184,11 @@ def test_anonymous_visitors_store_no_session(client, any_world):
 def test_a_planted_session_id_does_not_survive_sign_in(app, any_world):
     planted = "a" * 64
     with TestClient(app) as victim:
-        victim.cookies.set(SESSION, planted, domain="testserver.local")
-        assert page_login(victim, "pd.handler").status_code == 303
+        victim.get("/login")
+        victim.cookies.set(SESSION, planted, domain="testserver.local")  # planted while the form is open
+        response = victim.post("/login", data={"username": "pd.handler", "password": PASSWORD, "next": "/",
+                                               "_csrf_token": victim.cookies.get("csrftoken")}, follow_redirects=False)
+        assert response.status_code == 303
         assert victim.cookies.get(SESSION) not in (None, planted)
         assert signed_in(victim)
     with TestClient(app) as attacker:
