@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Float, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from workflow.enterprise_fields import FIELD as ENTERPRISE
@@ -41,6 +41,29 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=200)
     active: bool = True
     created_at: dt.datetime = timestamp()
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser's server-side session (web/sessions.py). `id` is the sha256 of the cookie's session id
+    (the table never holds a usable id); `user_id` lets a password reset or a disable end the user's sessions in
+    the same transaction; `expires_at` in Unix seconds on the app's clock."""
+
+    __tablename__ = "web_session"
+    id: str = Field(primary_key=True, max_length=64)
+    user_id: Optional[int] = Field(default=None, foreign_key="user.id", index=True)
+    data: bytes = Field(sa_type=LargeBinary)
+    expires_at: int = Field(sa_type=BigInteger, index=True)
+
+
+class LoginFailure(SQLModel, table=True):
+    """Failed sign-ins per throttle key (`user:<name>` or `ip:<address>`), shared by every server process
+    (web/login_throttle.py holds the policy, db/login_failures.py the reads and writes). Times in Unix seconds."""
+
+    __tablename__ = "login_failure"
+    key: str = Field(primary_key=True, max_length=120)
+    failures: int = 0
+    first_at: float = Field(sa_type=Float)
+    last_at: float = Field(sa_type=Float, index=True)
 
 
 class Campaign(SQLModel, table=True):

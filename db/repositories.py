@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from db import web_sessions
 from db.campaigns import campaign_of_date
 from db.models import (
     Campaign,
@@ -112,8 +113,13 @@ class Users(_Repo):
     def get(self, user_id: int, *, for_update: bool = False) -> User | None:
         return self._get(User, user_id, for_update)
 
-    def by_username(self, username: str) -> User | None:
-        return self.session.execute(select(User).where(User.username == username)).scalars().first()
+    def by_username(self, username: str, *, any_case: bool = False) -> User | None:
+        """The user of exactly this name; with `any_case`, else one whose name differs only in case."""
+        exact = self.session.execute(select(User).where(User.username == username)).scalars().first()
+        if exact is not None or not any_case:
+            return exact
+        return self.session.execute(select(User).where(func.lower(User.username) == username.lower())
+                                    .order_by(User.id)).scalars().first()
 
     def add(self, **fields: Any) -> User:
         return self._add(User.model_validate(fields))
@@ -121,6 +127,9 @@ class Users(_Repo):
     def active_admins(self) -> int:
         return self.session.execute(
             select(func.count()).select_from(User).where(User.role == "admin", User.active)).scalar_one()
+
+    def end_sessions(self, user_id: int) -> None:
+        web_sessions.end_for_user(self.session, user_id)
 
 
 class Catalogs(_Repo):

@@ -1,4 +1,5 @@
-"""The Litestar application factory: routes, the access guard, sessions, CSRF, templates, error handlers."""
+"""The Litestar application factory: routes, the access guard, sessions (in the database), CSRF (bound to the
+session), templates, error handlers."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 from litestar.config.csrf import CSRFConfig
 from litestar.contrib.jinja import JinjaTemplateEngine
-from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.middleware.base import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.static_files import create_static_files_router
-from litestar.stores.file import FileStore
 from litestar.template.config import TemplateConfig
 
 from db.engine import Database, open_database
@@ -21,6 +21,8 @@ from web import api, errors, pages
 from web.api import schemas as api_schemas
 from web.auth import access_guard, api_token, login_page, login_submit, logout
 from web.app_state import Runtime
+from web.csrf import SessionCSRFMiddleware
+from web.sessions import DatabaseStore, SessionConfig
 from web import logging_setup, request_log
 from web.settings import Settings, load_settings
 from workflow.clock import Clock
@@ -50,6 +52,14 @@ async def security_headers(message: Message, scope: Scope) -> None:
                 headers[name] = value
 
 
+async def no_store_when_signed_in(message: Message, scope: Scope) -> None:
+    """Every response to a signed-in person or API client (pages, API answers, PDFs, error pages) is sent with
+    `Cache-Control: no-store`: after 退出 the back button shows no case data. Public responses (the login page,
+    static files, /health) keep their caching."""
+    if message["type"] == "http.response.start" and (scope.get("state") or {}).get("actor") is not None:
+        MutableScopeHeaders.from_message(message)["Cache-Control"] = "no-store"
+
+
 @get("/health", sync_to_thread=False)
 def health() -> dict[str, str]:
     return {"status": "ok"}
@@ -61,9 +71,11 @@ def create_app(database: Database | None = None, settings: Settings | None = Non
     settings = settings or load_settings()
     database = database or open_database()
     runtime = Runtime(database=database, settings=settings, store=PdfStore(settings.pdf_dir), clock=clock or Clock())
-    session_config = ServerSideSessionConfig(
+    session_config = SessionConfig(
         key="hazardtrack_session", httponly=True, samesite="lax", secure=settings.secure_cookies,
         max_age=12 * 3600, store="sessions")
+    csrf_config = CSRFConfig(secret=settings.secret_key, cookie_httponly=True, cookie_secure=settings.secure_cookies,
+                             exclude=["/api/"])
     app = Litestar(
         route_handlers=[
             health, login_page, login_submit, logout, api_token,
@@ -71,11 +83,12 @@ def create_app(database: Database | None = None, settings: Settings | None = Non
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"], name="static"),
         ],
         guards=[access_guard],
-        middleware=[session_config.middleware],
-        before_send=[security_headers],
-        stores={"sessions": FileStore(settings.data_dir / "sessions", create_directories=True)},
-        csrf_config=CSRFConfig(secret=settings.secret_key, cookie_httponly=True, cookie_secure=settings.secure_cookies,
-                               exclude=["/api/"]),
+        # Sessions in the database (web/sessions.py); CSRF bound to the session (web/csrf.py) instead of
+        # Litestar's csrf_config, whose token passes for any visitor.
+        middleware=[session_config.middleware,
+                    DefineMiddleware(SessionCSRFMiddleware, config=csrf_config, session_cookie=session_config.key)],
+        before_send=[security_headers, no_store_when_signed_in],
+        stores={"sessions": DatabaseStore(database, runtime.clock)},
         template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine,
                                        engine_callback=configure_environment),
         exception_handlers=errors.HANDLERS,
@@ -86,4 +99,5 @@ def create_app(database: Database | None = None, settings: Settings | None = Non
     )
     request_log.install(app)  # request id + one access line per request, around routing (404s included)
     app.state.runtime = runtime
+    app.state.csrf_config = csrf_config
     return app

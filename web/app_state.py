@@ -1,4 +1,5 @@
-"""What a running app holds: the database, settings, the clock, the PDF store, the login throttle."""
+"""What a running app holds: the database, settings, the clock, the PDF store, the login throttle (its counters in
+the database)."""
 
 from __future__ import annotations
 
@@ -31,8 +32,12 @@ class Runtime:
     settings: Settings
     store: PdfStore
     clock: Clock = field(default_factory=Clock)
-    throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    throttle: LoginThrottle | None = None  # over `database` and `clock` unless given
     dummy_hash: str = field(default_factory=_dummy_hash)
+
+    def __post_init__(self) -> None:
+        if self.throttle is None:
+            self.throttle = LoginThrottle(self.database, self.clock)
 
 
 async def in_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 from urllib.parse import quote
 
@@ -11,15 +12,15 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import SkipValidation
 from litestar.response import Redirect, Template
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from db.models import User
-from web import access
+from web import access, csrf, sessions
 from web.app_state import Runtime, in_thread
 from web.api import schemas as api_schemas
 from web.api_tokens import fingerprint_matches, issue_token, read_token
-from workflow.accounts import verify_password
+from workflow.accounts import normalise_username, verify_password
 from workflow.actor import Actor
 from workflow.audit import audit
 from workflow.errors import InputInvalid, NotFound
@@ -102,16 +103,47 @@ def current_actor(request: Request) -> Actor:
 
 
 def _address(request: Request) -> str:
-    return request.client.host if request.client else "?"
+    headers = request.headers.getall("x-forwarded-for", [])
+    return client_address(request.client.host if request.client else "?", headers,
+                          request.app.state.runtime.settings.trusted_proxies)
 
 
-def _client_keys(request: Request, username: str) -> list[str]:
-    return [f"user:{username.lower()}", f"ip:{_address(request)}"]
+def client_address(peer: str, forwarded_for: list[str], proxies: tuple) -> str:
+    """The client's address: the peer's, unless the peer is a configured proxy (HAZARDTRACK_TRUSTED_PROXIES); then
+    the last X-Forwarded-For entry that is not itself a trusted proxy. From anyone else the header is ignored."""
+    if not proxies or not _within(peer, proxies):
+        return peer
+    hops = [h.strip() for h in ",".join(forwarded_for).split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _within(hop, proxies):
+            return hop if _is_ip(hop) else peer
+    return peer
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _within(address: str, networks: tuple) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
 
 
 def authenticate(runtime: Runtime, username: str, password: str) -> User | None:
+    """`username` normalised (workflow.accounts.normalise_username): the exact name, else the one name that
+    differs from it only in case."""
     with Session(runtime.database.reader) as session:
         user = session.execute(select(User).where(User.username == username)).scalars().first()
+        if user is None:
+            user = session.execute(select(User).where(func.lower(User.username) == username.lower())
+                                   .order_by(User.id)).scalars().first()
         if user is None or not user.active:
             # Spend the same time as a real check so that timing does not reveal which usernames exist.
             verify_password(runtime.dummy_hash, password)
@@ -132,27 +164,29 @@ async def login_page(request: Request, next: str | None = None) -> Template:  # 
 async def login_submit(request: Request) -> Any:
     runtime: Runtime = request.app.state.runtime
     form = await request.form()
-    username = str(form.get("username", "")).strip()[:50]
+    username = normalise_username(str(form.get("username", "")))
     password = str(form.get("password", ""))[:200]
     target = _safe_next(str(form.get("next", "/")))
-    keys = _client_keys(request, username)
-    wait = runtime.throttle.retry_after(keys)
+    address = _address(request)
+    wait = await in_thread(runtime.throttle.retry_after, username, address)
     if wait:
-        audit("lockout", username=username, address=_address(request), retry_after=wait, via="page")
-        return Template("login.html", status_code=429, context={
-            "next": target, "username": username,
-            "error": f"登录失败次数过多，请 {max(wait // 60, 1)} 分钟后再试。"})
+        audit("lockout", username=username, address=address, retry_after=wait, via="page")
+        return Template("login.html", status_code=429, headers={"Retry-After": str(wait)}, context={
+            "next": target, "username": username, "error": f"登录失败次数过多，请 {wait} 秒后再试。"})
     user = await in_thread(authenticate, runtime, username, password)
     if user is None:
-        runtime.throttle.failed(keys)
-        audit("sign_in_failed", username=username, address=_address(request), via="page")
+        await in_thread(runtime.throttle.failed, username, address)
+        audit("sign_in_failed", username=username, address=address, via="page")
         return Template("login.html", status_code=400, context={
             "next": target, "username": username, "error": "用户名或密码错误。"})
-    runtime.throttle.succeeded(keys)
-    audit("sign_in", user_id=user.id, username=user.username, address=_address(request), via="page")
-    request.clear_session()
+    await in_thread(runtime.throttle.succeeded, username)
+    audit("sign_in", user_id=user.id, username=user.username, address=address, via="page")
     request.set_session({"uid": user.id})
-    return Redirect(target, status_code=303)
+    session_id = sessions.rotate(request)  # a new id: whatever id the visitor came with is not signed in
+    config = request.app.state.csrf_config
+    # The CSRF token is bound to the session id, so the new session gets its own.
+    return Redirect(target, status_code=303,
+                    cookies=[csrf.cookie(config, csrf.issue(config.secret, session_id))])
 
 
 @post("/logout")
@@ -171,24 +205,24 @@ async def api_token(request: Request, data: SkipValidation[api_schemas.TokenRequ
     runtime: Runtime = request.app.state.runtime
     username, password = data.get("username"), data.get("password")
     errors = {}
-    if not isinstance(username, str) or not username.strip():
+    if not isinstance(username, str) or not normalise_username(username):
         errors["username"] = "请填写用户名"
     if not isinstance(password, str) or not password:
         errors["password"] = "请填写密码"
     if errors:
         raise InputInvalid(errors)
-    keys = _client_keys(request, username)
-    wait = runtime.throttle.retry_after(keys)
+    username, address = normalise_username(username), _address(request)
+    wait = await in_thread(runtime.throttle.retry_after, username, address)
     if wait:
-        audit("lockout", username=username.strip()[:50], address=_address(request), retry_after=wait, via="token")
+        audit("lockout", username=username, address=address, retry_after=wait, via="token")
         raise TooManyAttempts(wait)
-    user = await in_thread(authenticate, runtime, username.strip()[:50], password[:200])
+    user = await in_thread(authenticate, runtime, username, password[:200])
     if user is None:
-        runtime.throttle.failed(keys)
-        audit("sign_in_failed", username=username.strip()[:50], address=_address(request), via="token")
+        await in_thread(runtime.throttle.failed, username, address)
+        audit("sign_in_failed", username=username, address=address, via="token")
         raise NotAuthorizedException("用户名或密码错误")
-    runtime.throttle.succeeded(keys)
-    audit("sign_in", user_id=user.id, username=user.username, address=_address(request), via="token")
+    await in_thread(runtime.throttle.succeeded, username)
+    audit("sign_in", user_id=user.id, username=user.username, address=address, via="token")
     token = issue_token(runtime.settings.secret_key, user.id, user.password_hash)
     return {"token": token, "token_type": "bearer", "user": {"username": user.username, "role": user.role}}
 

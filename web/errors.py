@@ -62,7 +62,7 @@ def login_required(request: Request, exc: LoginRequired) -> Response:
 
 
 def too_many(request: Request, exc: TooManyAttempts) -> Response:
-    response = _respond(request, 429, "too_many_requests", f"登录失败次数过多，请 {max(exc.wait // 60, 1)} 分钟后再试")
+    response = _respond(request, 429, "too_many_requests", f"登录失败次数过多，请 {exc.wait} 秒后再试")
     response.headers["Retry-After"] = str(exc.wait)
     return response
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from db.engine import data_dir
@@ -16,6 +17,9 @@ class Settings:
     secret_key: str
     data_dir: Path
     secure_cookies: bool
+    # Peers whose X-Forwarded-For is believed (HAZARDTRACK_TRUSTED_PROXIES: IPs or CIDRs, comma-separated; default
+    # none): from anyone else the header is ignored and the peer's own address is the client's.
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = field(default=())
 
     @property
     def session_secret(self) -> bytes:
@@ -39,4 +43,16 @@ def load_settings() -> Settings:
             key_file.chmod(0o600)
         key = key_file.read_text().strip()
     return Settings(secret_key=key, data_dir=directory,
-                    secure_cookies=os.environ.get("HAZARDTRACK_SECURE_COOKIES", "") in ("1", "true", "yes"))
+                    secure_cookies=os.environ.get("HAZARDTRACK_SECURE_COOKIES", "") in ("1", "true", "yes"),
+                    trusted_proxies=parse_proxies(os.environ.get("HAZARDTRACK_TRUSTED_PROXIES", "")))
+
+
+def parse_proxies(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """`10.0.0.1, 192.168.0.0/24` → networks; a malformed entry stops the server with its name."""
+    networks = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise SystemExit(f"HAZARDTRACK_TRUSTED_PROXIES: {part!r} is not an IP address or network") from None
+    return tuple(networks)

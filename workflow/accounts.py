@@ -7,6 +7,7 @@ roles and unit membership live here once.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -34,6 +35,14 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+def normalise_username(text: str) -> str:
+    """What a typed username means: NFKC (full-width letters and digits become ASCII), no surrounding spaces, at most
+    MAX_USERNAME characters. The sign-in page, the token endpoint, the throttle and create_user all use it; the
+    sign-in lookup and the throttle key also ignore case (usernames are letters, digits and . _ -). NUL, which no
+    username holds and PostgreSQL cannot store, is dropped."""
+    return unicodedata.normalize("NFKC", text).replace("\x00", "").strip()[:MAX_USERNAME]
+
+
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise InputInvalid({"password": f"密码至少 {MIN_PASSWORD} 个字符"})
@@ -42,8 +51,9 @@ def _check_password(password: str) -> None:
 def create_user(uow: UnitOfWork, *, username: str, password: str, role: str, unit: str | None,
                 full_name: str | None, now: dt.datetime, acting_user_id: int | None = None) -> UserRecord:
     """Validate and add a user. InputInvalid names the field; a taken username is a Conflict."""
-    username = username.strip()
-    if not username or len(username) > MAX_USERNAME or \
+    typed = unicodedata.normalize("NFKC", username).strip()
+    username = normalise_username(username)
+    if not username or username != typed or not username.isascii() or \
             not username.replace("_", "").replace(".", "").replace("-", "").isalnum():
         raise InputInvalid({"username": f"用户名只能包含字母、数字和 . _ -，最长 {MAX_USERNAME} 个字符"})
     if role not in {r.value for r in Role}:
@@ -60,7 +70,7 @@ def create_user(uow: UnitOfWork, *, username: str, password: str, role: str, uni
                 raise InputInvalid({"unit": f"没有代码或名称为“{unit}”的单位"})
         elif role in (Role.handler, Role.leader):
             raise InputInvalid({"unit": "承办人员和负责人必须指定所属单位（--unit）"})
-        if uow.users.by_username(username) is not None:
+        if uow.users.by_username(username, any_case=True) is not None:
             raise Conflict(f"用户名 {username} 已存在")
         user = uow.users.add(username=username, full_name=name, role=role,
                              unit_id=unit_row.id if unit_row else None, password_hash=hash_password(password),
@@ -81,19 +91,23 @@ def set_active(uow: UnitOfWork, user_id: int, active: bool, *, acting_user_id: i
         if not active and user.role == Role.admin and user.active and uow.users.active_admins() <= 1:
             raise Conflict("至少需要保留一个启用的系统管理员")
         user.active = active
+        if not active:
+            uow.users.end_sessions(user.id)  # signed-in browsers are signed out in the same transaction
         uow.commit()
     audit("user_enabled" if active else "user_disabled", user_id=user.id, username=user.username, by=acting_user_id)
     return user
 
 
 def set_password(uow: UnitOfWork, user_id: int, password: str, *, acting_user_id: int | None = None) -> UserRecord:
-    """A new password also revokes the user's API tokens (they carry the old hash's fingerprint)."""
+    """A new password also revokes the user's API tokens (they carry the old hash's fingerprint) and ends every
+    session of the user, in the same transaction."""
     _check_password(password)
     with uow:
         user = uow.users.get(user_id, for_update=True)
         if user is None:
             raise NotFound("用户不存在")
         user.password_hash = hash_password(password)
+        uow.users.end_sessions(user.id)
         uow.commit()
     audit("password_reset", user_id=user.id, username=user.username, by=acting_user_id)
     return user

@@ -147,8 +147,14 @@ class _Users(_Repo):
     def get(self, user_id: int, *, for_update: bool = False):
         return self.table("users").find(id=user_id)
 
-    def by_username(self, username: str):
-        return self.table("users").find(username=username)
+    def by_username(self, username: str, *, any_case: bool = False):
+        exact = self.table("users").find(username=username)
+        if exact is not None or not any_case:
+            return exact
+        return next((u for u in self.table("users").visible() if u.username.lower() == username.lower()), None)
+
+    def end_sessions(self, user_id: int) -> None:
+        self.uow.__dict__.setdefault("ended_sessions", []).append(user_id)
 
     def add(self, **fields: Any):
         return self.table("users").insert(**{"active": True, **fields})

@@ -112,7 +112,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     # Our logging (web.logging_setup) is already configured and web.request_log writes the access line: uvicorn
     # neither reconfigures logging (its records propagate to our handler) nor writes its own access log.
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_config=None, access_log=False)
+    # proxy_headers off: uvicorn would believe X-Forwarded-For from 127.0.0.1; the app decides whom to believe
+    # (HAZARDTRACK_TRUSTED_PROXIES, web/auth.py _address).
+    uvicorn.run(create_app(), host=args.host, port=args.port, log_config=None, access_log=False,
+                proxy_headers=False)
     return 0
 
 
